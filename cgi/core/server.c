@@ -1,0 +1,344 @@
+/*
+ * server: a pool of threads, each looping on FCGX_Accept_r().
+ *
+ * Shutdown: the main thread waits for SIGTERM/SIGINT with sigwait(), sets
+ * libfcgi's shutdown flag and then pokes every idle thread with SIGUSR1
+ * until all have left the loop.  A thread blocks SIGUSR1 while it serves
+ * a request, so the poke can only interrupt the accept(2) or the read of
+ * the next request on a kept-alive connection, never a handler.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "log.h"
+#include "server.h"
+
+#define SERVER_BACKLOG		1024
+#define SERVER_MAX_THREADS	1024
+#define STOP_GRACE_MS		30000
+
+struct worker {
+	pthread_t		 tid;
+	const struct server_opts *opts;
+	int			 sock;
+	atomic_int		 done;
+	FCGX_Request		 fr;
+	struct req		 req;
+	struct resp		 resp;
+	struct buf		 out;
+};
+
+static atomic_int stopping;
+static pthread_t main_thread;
+
+static const char *const method_names[METHOD__MAX] = {
+	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "OTHER"
+};
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+}
+
+void
+server_stop(void)
+{
+	atomic_store(&stopping, 1);
+	pthread_kill(main_thread, SIGTERM);
+}
+
+int
+server_stopping(void)
+{
+	return atomic_load(&stopping);
+}
+
+static enum req_method
+parse_method(const char *m)
+{
+	int i;
+
+	if (m == NULL)
+		return METHOD_OTHER;
+	for (i = 0; i < METHOD_OTHER; i++)
+		if (strcmp(m, method_names[i]) == 0)
+			return (enum req_method)i;
+	return METHOD_OTHER;
+}
+
+/* Forget everything about the previous request. */
+static void
+reset(struct worker *w)
+{
+	struct req *r = &w->req;
+	struct resp *s = &w->resp;
+
+	free(r->path);
+	r->path = NULL;
+	/* Keep modest allocations for the next request, drop big ones. */
+	if (r->body.cap > 256 * 1024)
+		buf_release(&r->body);
+	buf_reset(&r->body);
+	kvlist_reset(&r->args);
+	r->query = "";
+	r->content_type = "";
+	r->ctype[0] = '\0';
+	s->status = 0;
+	s->ctype = NULL;
+	s->no_default_csp = 0;
+	buf_reset(&s->headers);
+	if (s->body.cap > 1024 * 1024)
+		buf_release(&s->body);
+	buf_reset(&s->body);
+}
+
+static void
+fill_req(struct worker *w)
+{
+	struct req *r = &w->req;
+	const char *uri, *q, *ct;
+	size_t i, n;
+
+	r->fcgi = &w->fr;
+	r->method_name = req_param(r, "REQUEST_METHOD");
+	r->method = parse_method(r->method_name);
+	if ((uri = req_param(r, "REQUEST_URI")) == NULL || *uri != '/')
+		uri = (q = req_param(r, "DOCUMENT_URI")) ? q : "/";
+	n = strcspn(uri, "?#");
+	r->path = xstrndup(uri, n);
+	if ((q = req_param(r, "QUERY_STRING")) != NULL)
+		r->query = q;
+	if ((ct = req_param(r, "CONTENT_TYPE")) != NULL) {
+		n = strcspn(ct, ";");
+		while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+			n--;
+		if (n >= sizeof(r->ctype))
+			n = sizeof(r->ctype) - 1;
+		for (i = 0; i < n; i++)
+			r->ctype[i] = (ct[i] >= 'A' && ct[i] <= 'Z') ?
+			    ct[i] + 32 : ct[i];
+		r->ctype[n] = '\0';
+		r->content_type = r->ctype;
+	}
+}
+
+static void
+write_resp(struct worker *w)
+{
+	struct resp *s = &w->resp;
+	struct buf *o = &w->out;
+	int body;
+
+	buf_reset(o);
+	body = s->status != 204 && s->status != 304 && w->req.method != METHOD_HEAD;
+	buf_addf(o, "Status: %d %s\r\n", s->status, resp_reason(s->status));
+	if (s->ctype != NULL && s->status != 204)
+		buf_addf(o, "Content-Type: %s\r\n", s->ctype);
+	if (s->status != 204 && s->status != 304)
+		buf_addf(o, "Content-Length: %zu\r\n", s->body.len);
+	buf_adds(o, "X-Content-Type-Options: nosniff\r\n");
+	if (!s->no_default_csp)
+		buf_adds(o, "Content-Security-Policy: default-src 'none'; "
+		    "frame-ancestors 'none'\r\n");
+	buf_add(o, s->headers.ptr, s->headers.len);
+	buf_adds(o, "\r\n");
+	if (body)
+		buf_add(o, s->body.ptr, s->body.len);
+	FCGX_PutStr(o->ptr, (int)o->len, w->fr.out);
+}
+
+static void
+serve(struct worker *w)
+{
+	const struct server_opts *o = w->opts;
+	struct resp *s = &w->resp;
+	int status;
+
+	reset(w);
+	fill_req(w);
+	status = route_dispatch(o->routes, o->nroutes, &w->req, s);
+	if (status < 100 || status > 599) {
+		log_err("handler for %s returned %d", w->req.path, status);
+		status = resp_error(s, 500, "internal error");
+	}
+	s->status = status;
+	write_resp(w);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const struct server_opts *o = w->opts;
+	sigset_t usr1;
+	int rc;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (FCGX_InitRequest(&w->fr, w->sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_err("FCGX_InitRequest failed");
+		goto out;
+	}
+	buf_init(&w->req.body, 0);
+	buf_init(&w->resp.body, 0);
+	buf_init(&w->resp.headers, 0);
+	buf_init(&w->out, 0);
+	w->req.app = o->app;
+	w->req.thread = o->thread_init ? o->thread_init(o->app) : NULL;
+	while (!atomic_load(&stopping)) {
+		pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+		rc = FCGX_Accept_r(&w->fr);
+		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+		if (rc < 0) {
+			if (atomic_load(&stopping))
+				break;
+			if (rc != -EINTR) {
+				log_warn("accept: %s", strerror(-rc));
+				usleep(10000);
+			}
+			continue;
+		}
+		serve(w);
+		FCGX_Finish_r(&w->fr);
+	}
+	FCGX_Finish_r(&w->fr);
+	if (o->thread_free)
+		o->thread_free(w->req.thread);
+	reset(w);
+	buf_release(&w->req.body);
+	kvlist_free(&w->req.args);
+	buf_release(&w->resp.body);
+	buf_release(&w->resp.headers);
+	buf_release(&w->out);
+out:
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+static int
+open_socket(const struct server_opts *o)
+{
+	int sock;
+
+	if (o->socket_path == NULL) {
+		if (FCGX_IsCGI()) {
+			log_err("not started by a FastCGI server and no socket "
+			    "configured (set collect_socket or pass -s)");
+			return -1;
+		}
+		return 0;
+	}
+	/* A stale socket from a crash would make bind fail. */
+	if (unlink(o->socket_path) == -1 && errno != ENOENT) {
+		log_err("unlink %s: %s", o->socket_path, strerror(errno));
+		return -1;
+	}
+	if ((sock = FCGX_OpenSocket(o->socket_path, SERVER_BACKLOG)) < 0) {
+		log_err("listen on %s failed", o->socket_path);
+		return -1;
+	}
+	/* The web server's workers may run as another user. */
+	if (chmod(o->socket_path, 0666) == -1)
+		log_warn("chmod %s: %s", o->socket_path, strerror(errno));
+	return sock;
+}
+
+int
+server_run(const struct server_opts *o)
+{
+	struct worker *ws;
+	struct sigaction sa;
+	sigset_t set;
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+	int i, n, sig, sock, left, waited = 0;
+
+	if (o->threads < 1 || o->threads > SERVER_MAX_THREADS) {
+		log_err("threads must be in [1, %d]", SERVER_MAX_THREADS);
+		return -1;
+	}
+	main_thread = pthread_self();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;	/* no SA_RESTART: interrupt accept(2) */
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* Threads inherit this mask: only the main thread takes TERM/INT. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (FCGX_Init() != 0) {
+		log_err("FCGX_Init failed");
+		return -1;
+	}
+	if ((sock = open_socket(o)) < 0)
+		return -1;
+	n = o->threads;
+	ws = xcalloc((size_t)n, sizeof(*ws));
+	for (i = 0; i < n; i++) {
+		ws[i].opts = o;
+		ws[i].sock = sock;
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0) {
+			log_err("pthread_create failed");
+			n = i;
+			atomic_store(&stopping, 1);
+			break;
+		}
+	}
+	if (!atomic_load(&stopping)) {
+		log_info("serving on %s with %d threads",
+		    o->socket_path ? o->socket_path : "fd 0", n);
+		sigdelset(&set, SIGUSR1);
+		do {
+			if (sigwait(&set, &sig) != 0)
+				sig = SIGTERM;
+		} while (sig == SIGHUP && !atomic_load(&stopping));
+		log_info("signal %d: finishing requests in flight", sig);
+	}
+	atomic_store(&stopping, 1);
+	FCGX_ShutdownPending();
+	for (;;) {
+		left = 0;
+		for (i = 0; i < n; i++)
+			if (!atomic_load(&ws[i].done)) {
+				left++;
+				pthread_kill(ws[i].tid, SIGUSR1);
+			}
+		if (left == 0)
+			break;
+		if (waited >= STOP_GRACE_MS) {
+			log_err("%d threads still busy after %d ms; exiting",
+			    left, STOP_GRACE_MS);
+			if (o->drain)
+				o->drain(o->app);
+			return 0;
+		}
+		nanosleep(&nap, NULL);
+		waited += 20;
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(ws[i].tid, NULL);
+	free(ws);
+	if (o->drain)
+		o->drain(o->app);
+	if (o->socket_path != NULL) {
+		close(sock);
+		unlink(o->socket_path);
+	}
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * server: the FastCGI loop shared by every program.
+ *
+ * It listens on a unix socket (standalone, for nginx) or on the socket
+ * the web server passed as fd 0 (Apache mod_fcgid), serves requests on a
+ * pool of threads, resets all per-request state each time, and on SIGTERM
+ * or SIGINT stops accepting, lets requests in flight finish, and returns.
+ */
+#ifndef TRACKR_SERVER_H
+#define TRACKR_SERVER_H
+
+#include <stddef.h>
+
+#include "route.h"
+
+struct server_opts {
+	const char		*socket_path;	/* NULL: use fd 0 */
+	int			 threads;
+	const struct route	*routes;
+	size_t			 nroutes;
+	const void		*app;		/* given to handlers as req->app */
+	/* Per-thread state: made on the thread at start, freed at its end. */
+	void			*(*thread_init)(const void *app);
+	void			 (*thread_free)(void *);
+	/* Called once after the threads stopped, before server_run() returns. */
+	void			 (*drain)(const void *app);
+};
+
+/* Serve until told to stop; 0 on a clean stop, -1 (logged) on failure to start. */
+int	server_run(const struct server_opts *);
+/* Ask a running server to stop as SIGTERM would (for tests and fatal paths). */
+void	server_stop(void);
+/* 1 once a stop was asked for. */
+int	server_stopping(void);
+
+#endif
