@@ -1,0 +1,394 @@
+# One TrackR stack: a private MariaDB, the collector and nginx, all under
+# one var directory.  `up` uses var/, `test` var/test/, `bench` var/bench/;
+# none of them touches /etc/mysql, /var/lib/mysql or a system service.
+# Sourced.
+
+# instance_init up|test|bench: sets the paths and settings of one stack.
+instance_init() {
+	INST=$1
+	case $INST in
+	up)    VARDIR=$ROOT/var       HTTP_PORT=8080  MODE=nobench ;;
+	test)  VARDIR=$ROOT/var/test  HTTP_PORT=18080 MODE=nobench ;;
+	bench) VARDIR=$ROOT/var/bench HTTP_PORT=28080 MODE=bench ;;
+	*) die "unknown instance $INST" ;;
+	esac
+	BASE_URL=http://127.0.0.1:$HTTP_PORT
+	LOGDIR=$VARDIR/log
+	DATADIR=$VARDIR/db
+	WWWDIR=$VARDIR/www
+	NGINX_PREFIX=$VARDIR/nginx
+	CONF=$VARDIR/trackr.conf
+	MYCNF=$VARDIR/my.cnf
+	CLIENTCNF=$VARDIR/client.cnf
+	SECRETS=$VARDIR/secrets
+	NGINX_CONF=$VARDIR/nginx.conf
+	SITE_KEY_FILE=$VARDIR/site_key
+	run_dir_init
+	MYSQLD_SOCK=$RUNDIR/mysqld.sock
+	MYSQLD_PID=$RUNDIR/mysqld.pid
+	COLLECT_SOCK=$RUNDIR/collect.sock
+	COLLECT_PID=$RUNDIR/collect.pid
+	NGINX_PID=$RUNDIR/nginx.pid
+	# What identifies our processes in /proc/PID/cmdline.
+	MYSQLD_PAT="--defaults-file=$MYCNF "
+	COLLECT_PAT=" -c $CONF "
+	NGINX_PAT=" -c $NGINX_CONF "
+}
+
+# run_dir_init: sockets live in VARDIR/run, unless that path is too long for
+# a unix socket (108 bytes); then VARDIR/run is a symlink to a short
+# directory under /tmp and the configs name the short path.
+run_dir_init() {
+	RUNDIR=$VARDIR/run
+	if ((${#RUNDIR} + 16 > 100)); then
+		RUNDIR=/tmp/trackr-$(printf '%s' "$VARDIR" | md5sum | cut -c1-12)
+	fi
+}
+
+make_dirs() {
+	mkdir -p "$VARDIR" "$LOGDIR" "$WWWDIR" "$NGINX_PREFIX" "$VARDIR/tmp"
+	chmod 755 "$VARDIR"
+	if [[ $RUNDIR != "$VARDIR/run" ]]; then
+		mkdir -p "$RUNDIR"
+		ln -sfn "$RUNDIR" "$VARDIR/run"
+	else
+		mkdir -p "$RUNDIR"
+	fi
+}
+
+# ---------------------------------------------------------------- MariaDB
+
+db_root() { mariadb --no-defaults --socket="$MYSQLD_SOCK" -u root "$@"; }
+
+mysqld_ping() {
+	mariadb-admin --no-defaults --socket="$MYSQLD_SOCK" -u root --connect-timeout=2 ping >/dev/null 2>&1
+}
+
+db_password() {
+	local line
+	if [[ -f $SECRETS ]]; then
+		while IFS= read -r line; do
+			[[ $line == db_password=* ]] && { printf '%s\n' "${line#db_password=}"; return 0; }
+		done <"$SECRETS"
+	fi
+	return 1
+}
+
+ensure_secrets() {
+	if ! db_password >/dev/null; then
+		(umask 077 && printf 'db_password=%s\n' "$(random_secret)" >"$SECRETS")
+	fi
+	chmod 600 "$SECRETS"
+	DB_PASSWORD=$(db_password)
+}
+
+start_mariadb() {
+	local pid i
+	step "MariaDB (private instance in $(rel "$DATADIR"))"
+	render "$ROOT/scripts/my.cnf.in" "$MYCNF" "$MODE" \
+		DATADIR="$DATADIR" SOCKET="$MYSQLD_SOCK" PIDFILE="$MYSQLD_PID" \
+		LOGFILE="$LOGDIR/mysqld.log" TMPDIR="$VARDIR/tmp" && MYCNF_CHANGED=1 || MYCNF_CHANGED=0
+	if pid=$(pidfile_ours "$MYSQLD_PID" "$MYSQLD_PAT") && mysqld_ping; then
+		((MYCNF_CHANGED)) && warn "$(rel "$MYCNF") changed: 'scripts/trackr down' and 'up' again to apply it"
+		ok "already running (pid $pid)"
+		return 0
+	fi
+	if [[ -n ${pid:-} ]]; then
+		# Alive but not answering: maybe still starting after a crash.
+		info "mariadbd (pid $pid) does not answer yet; waiting"
+	else
+		rm -f "$MYSQLD_PID"
+		if [[ -e $MYSQLD_SOCK ]]; then
+			port_socket_busy "$MYSQLD_SOCK" &&
+				die "$MYSQLD_SOCK answers but is not our mariadbd (pid file $MYSQLD_PID)"
+			rm -f "$MYSQLD_SOCK" "$MYSQLD_SOCK.lock"
+		fi
+		if [[ ! -d $DATADIR/mysql ]]; then
+			info "initialising the data directory"
+			rm -rf "$DATADIR"
+			mariadb-install-db --no-defaults --datadir="$DATADIR" --user="$(id -un)" \
+				--auth-root-authentication-method=socket --skip-test-db \
+				>"$LOGDIR/mysqld-install.log" 2>&1 || {
+				show_tail "$LOGDIR/mysqld-install.log" 40
+				die "mariadb-install-db failed (log: $(rel "$LOGDIR")/mysqld-install.log)"
+			}
+		fi
+		info "starting mariadbd"
+		setsid mariadbd --defaults-file="$MYCNF" --user="$(id -un)" \
+			>>"$LOGDIR/mysqld.out" 2>&1 </dev/null &
+		pid=$!
+	fi
+	for ((i = 0; i < 600; i++)); do
+		mysqld_ping && break
+		pid_alive "$pid" || {
+			show_tail "$LOGDIR/mysqld.log" 40
+			show_tail "$LOGDIR/mysqld.out" 10
+			die "mariadbd exited during start-up (log: $(rel "$LOGDIR")/mysqld.log)"
+		}
+		sleep 0.1
+	done
+	mysqld_ping || {
+		show_tail "$LOGDIR/mysqld.log" 40
+		die "mariadbd did not answer within 60s (log: $(rel "$LOGDIR")/mysqld.log)"
+	}
+	ok "running (pid $(<"$MYSQLD_PID"), socket $MYSQLD_SOCK)"
+}
+
+# port_socket_busy SOCKET: a process accepts connections on that unix socket.
+port_socket_busy() {
+	mariadb-admin --no-defaults --socket="$1" -u root --connect-timeout=1 ping >/dev/null 2>&1
+}
+
+# ensure_database: database `trackr` and user trackr@localhost with the
+# password from var/secrets (reset every time, so the two never drift).
+ensure_database() {
+	ensure_secrets
+	db_root <<-SQL || die "could not create the trackr database and user"
+		CREATE DATABASE IF NOT EXISTS trackr CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+		CREATE USER IF NOT EXISTS 'trackr'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+		ALTER USER 'trackr'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+		GRANT ALL PRIVILEGES ON trackr.* TO 'trackr'@'localhost';
+	SQL
+	write_if_changed "$CLIENTCNF" 600 <<-EOF || true
+		# Client settings for the private MariaDB (scripts/trackr db).
+		[client]
+		socket = $MYSQLD_SOCK
+		user = trackr
+		password = $DB_PASSWORD
+	EOF
+	ok "database trackr, user trackr@localhost"
+}
+
+stop_mariadb() {
+	stop_pid mariadbd "$MYSQLD_PID" "$MYSQLD_PAT" 120
+}
+
+# --------------------------------------------------------- configuration
+
+# write_conf: var/.../trackr.conf, the one file the C programs read.
+write_conf() {
+	local geoip= rate_site=60000 rate_client=600 noop=0
+	case $INST in
+	up)
+		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
+	test) rate_site=600000 rate_client=6000 ;;
+	bench) rate_site=100000000 rate_client=100000000 noop=1 ;;
+	esac
+	step "writing $(rel "$CONF")"
+	write_if_changed "$CONF" 600 <<-EOF && CONF_CHANGED=1 || CONF_CHANGED=0
+		# TrackR configuration, written by scripts/trackr ($INST); edits are overwritten.
+		# Database (private MariaDB under $(rel "$VARDIR")/)
+		db_socket = $MYSQLD_SOCK
+		db_user = trackr
+		db_password = $DB_PASSWORD
+		db_name = trackr
+		# Collector (FastCGI on a unix socket, behind nginx)
+		collect_socket = $COLLECT_SOCK
+		collect_threads = 64
+		# MaxMind country database; empty: no country lookup
+		geoip_db = $geoip
+		# Events per minute accepted per site and per client
+		rate_site_per_min = $rate_site
+		rate_client_per_min = $rate_client
+		# 1 enables POST /__bench/noop (answers 204 without touching the database)
+		bench_noop = $noop
+		log_level = info
+	EOF
+	((CONF_CHANGED)) && ok "written" || ok "unchanged"
+}
+
+migrate() {
+	step "applying migrations"
+	"$CTL_BIN" -c "$CONF" migrate "$ROOT/migrations" || die "trackrctl migrate failed"
+}
+
+# seed_site DOMAIN ORIGIN [--allow-bots]: prints the site key.
+seed_site() {
+	local out key
+	out=$("$CTL_BIN" -c "$CONF" seed-demo --domain "$1" --origin "$2" "${@:3}") ||
+		die "trackrctl seed-demo failed"
+	key=$(sed -n 's/^site_key=\([A-Za-z0-9_-]*\).*$/\1/p' <<<"$out" | tail -n 1)
+	[[ -n $key ]] || die "trackrctl seed-demo printed no site_key= line (it printed: $out)"
+	printf '%s\n' "$key"
+}
+
+seed_demo() {
+	step "seeding the demo site"
+	SITE_KEY=$(seed_site 127.0.0.1 "$BASE_URL" --allow-bots) || exit 1
+	printf '%s\n' "$SITE_KEY" >"$SITE_KEY_FILE"
+	ok "site_key=$SITE_KEY"
+	[[ -d $ROOT/public/demo ]] || die "public/demo/ is missing: the demo pages are not in the tree yet"
+	local tmp=$WWWDIR/.demo.new
+	rm -rf "$tmp"
+	cp -R "$ROOT/public/demo" "$tmp"
+	grep -rlZ -F '@SITE_KEY@' "$tmp" | xargs -0r sed -i "s|@SITE_KEY@|$SITE_KEY|g"
+	chmod -R a+rX "$tmp"
+	rm -rf "$WWWDIR/demo"
+	mv "$tmp" "$WWWDIR/demo"
+	ok "demo pages copied to $(rel "$WWWDIR")/demo/"
+}
+
+# ------------------------------------------------------------- collector
+
+start_collector() {
+	local pid i restart=
+	step "collector"
+	if pid=$(pidfile_ours "$COLLECT_PID" "$COLLECT_PAT"); then
+		if [[ $COLLECT_BIN -nt $COLLECT_PID ]]; then
+			restart="the binary was rebuilt"
+		elif ((CONF_CHANGED)); then
+			restart="$(rel "$CONF") changed"
+		elif [[ ! -S $COLLECT_SOCK ]]; then
+			restart="its socket is gone"
+		else
+			ok "already running (pid $pid)"
+			return 0
+		fi
+		info "restarting: $restart"
+		stop_collector
+	fi
+	# A socket left by a collector that died would make the wait below
+	# succeed at once.
+	rm -f "$COLLECT_PID" "$COLLECT_SOCK"
+	setsid "$COLLECT_BIN" -c "$CONF" >>"$LOGDIR/collect.log" 2>&1 </dev/null &
+	pid=$!
+	printf '%s\n' "$pid" >"$COLLECT_PID"
+	for ((i = 0; i < 300; i++)); do
+		[[ -S $COLLECT_SOCK ]] && break
+		pid_alive "$pid" || break
+		sleep 0.1
+	done
+	if ! pid_alive "$pid" || [[ ! -S $COLLECT_SOCK ]]; then
+		show_tail "$LOGDIR/collect.log" 40
+		pid_alive "$pid" && stop_collector
+		die "trackr-collect did not come up with its socket $COLLECT_SOCK (log: $(rel "$LOGDIR")/collect.log)"
+	fi
+	# nginx workers run as nobody and must be able to connect.
+	[[ $NGINX_USER == root* ]] || chmod 666 "$COLLECT_SOCK"
+	ok "running (pid $pid, socket $COLLECT_SOCK, log $(rel "$LOGDIR")/collect.log)"
+}
+
+stop_collector() {
+	stop_pid trackr-collect "$COLLECT_PID" "$COLLECT_PAT" 30
+}
+
+# ----------------------------------------------------------------- nginx
+
+# nginx_user: workers run as nobody when nobody can reach the files they
+# serve and the sockets they connect to; otherwise (a checkout under a
+# private home directory, say) as root.
+nginx_user_init() {
+	if id nobody >/dev/null 2>&1 &&
+		runuser -u nobody -- test -x "$RUNDIR" -a -x "$WWWDIR" -a -x "$ROOT/public" 2>/dev/null; then
+		NGINX_USER="nobody $(id -gn nobody)"
+	else
+		NGINX_USER=root
+	fi
+}
+
+nginx_cmd() { nginx -c "$NGINX_CONF" -p "$NGINX_PREFIX/" "$@"; }
+
+start_nginx() {
+	local pid i changed=0
+	step "nginx on $BASE_URL"
+	mkdir -p "$NGINX_PREFIX"
+	render "$ROOT/scripts/nginx.conf.in" "$NGINX_CONF" "$MODE" \
+		ROOT="$ROOT" HTTP_PORT="$HTTP_PORT" NGINX_USER="$NGINX_USER" \
+		NGINX_PREFIX="$NGINX_PREFIX" PIDFILE="$NGINX_PID" LOG_DIR="$LOGDIR" \
+		WWW_DIR="$WWWDIR" RUN_DIR="$RUNDIR" COLLECT_SOCKET="$COLLECT_SOCK" && changed=1
+	nginx_cmd -t -q 2>"$LOGDIR/nginx-t.log" || {
+		cat "$LOGDIR/nginx-t.log" >&2
+		die "nginx rejects $(rel "$NGINX_CONF") (rendered from scripts/nginx.conf.in)"
+	}
+	if pid=$(pidfile_ours "$NGINX_PID" "$NGINX_PAT"); then
+		if ((changed)); then
+			info "configuration changed: reloading (pid $pid)"
+			kill -HUP "$pid"
+			sleep 0.5
+		fi
+		ok "running (pid $pid)"
+		return 0
+	fi
+	rm -f "$NGINX_PID"
+	port_in_use "$HTTP_PORT" &&
+		die "127.0.0.1:$HTTP_PORT is already in use by another program (not this stack's nginx)"
+	nginx_cmd 2>>"$LOGDIR/nginx-error.log" || {
+		show_tail "$LOGDIR/nginx-error.log" 20
+		die "nginx failed to start (log: $(rel "$LOGDIR")/nginx-error.log)"
+	}
+	for ((i = 0; i < 100; i++)); do
+		pid=$(pidfile_ours "$NGINX_PID" "$NGINX_PAT") && port_in_use "$HTTP_PORT" && break
+		sleep 0.1
+	done
+	pid=$(pidfile_ours "$NGINX_PID" "$NGINX_PAT") || {
+		show_tail "$LOGDIR/nginx-error.log" 20
+		die "nginx did not start (log: $(rel "$LOGDIR")/nginx-error.log)"
+	}
+	ok "running (pid $pid, workers as ${NGINX_USER%% *}, logs $(rel "$LOGDIR")/nginx-*.log)"
+}
+
+stop_nginx() {
+	stop_pid nginx "$NGINX_PID" "$NGINX_PAT" 20
+}
+
+# ----------------------------------------------------------- whole stack
+
+# stack_up: everything after install + build, in the order of the brief:
+# database, config, migrations, demo, collector, nginx.
+stack_up() {
+	make_dirs
+	nginx_user_init
+	start_mariadb
+	ensure_database
+	write_conf
+	migrate
+	if [[ $INST == bench ]]; then
+		step "seeding the bench site"
+		SITE_KEY=$(seed_site bench.example https://bench.example) || exit 1
+		printf '%s\n' "$SITE_KEY" >"$SITE_KEY_FILE"
+		ok "site_key=$SITE_KEY"
+	else
+		seed_demo
+	fi
+	start_collector
+	start_nginx
+}
+
+stack_down() {
+	nginx_user_init
+	stop_nginx
+	stop_collector
+	stop_mariadb
+	rm -f "$COLLECT_SOCK"
+}
+
+# stack_status: one line per process; returns non-zero unless all is well.
+stack_status() {
+	local name pidfile pat pid code rc=0
+	printf 'TrackR stack in %s (%s)\n' "$(rel "$VARDIR")/" "$BASE_URL"
+	for name in mariadbd trackr-collect nginx; do
+		case $name in
+		mariadbd) pidfile=$MYSQLD_PID pat=$MYSQLD_PAT ;;
+		trackr-collect) pidfile=$COLLECT_PID pat=$COLLECT_PAT ;;
+		nginx) pidfile=$NGINX_PID pat=$NGINX_PAT ;;
+		esac
+		if pid=$(pidfile_ours "$pidfile" "$pat"); then
+			printf '  %-15s pid %-8s running\n' "$name" "$pid"
+		else
+			printf '  %-15s %-12s stopped\n' "$name" '-'
+			rc=1
+		fi
+	done
+	if pid=$(pidfile_ours "$MYSQLD_PID" "$MYSQLD_PAT") && ! mysqld_ping; then
+		printf '  %-15s does not answer on %s\n' mariadbd "$MYSQLD_SOCK"
+		rc=1
+	fi
+	code=$(http_status "$BASE_URL/t.js")
+	if [[ $code == 200 ]]; then
+		printf '  %-15s HTTP %s\n' "$BASE_URL/t.js" "$code"
+	else
+		printf '  %-15s %s\n' "$BASE_URL/t.js" "$([[ $code == 000 ]] && echo 'no answer' || echo "HTTP $code")"
+		rc=1
+	fi
+	return "$rc"
+}
