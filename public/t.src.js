@@ -146,6 +146,8 @@
         page(1);
       };
       w.addEventListener('popstate', function () { page(1); });
+      // back/forward cache: the page is shown again without loading anew
+      w.addEventListener('pageshow', function (ev) { if (ev.persisted) page(0); });
       if (hashMode) w.addEventListener('hashchange', function () { page(1); });
     }
     if (has('404')) trackr('404');
