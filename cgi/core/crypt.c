@@ -40,6 +40,12 @@ crypt_sha256(const void *msg, size_t len, unsigned char out[CRYPT_SHA256_LEN])
 	EVP_Digest(msg, len, out, &olen, EVP_sha256(), NULL);
 }
 
+void
+crypt_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
+}
+
 int
 crypt_memeq(const void *a, const void *b, size_t n)
 {

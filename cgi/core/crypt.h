@@ -16,6 +16,8 @@ int	crypt_random(void *p, size_t n);
 void	crypt_hmac_sha256(const void *key, size_t klen, const void *msg,
 	    size_t mlen, unsigned char out[CRYPT_SHA256_LEN]);
 void	crypt_sha256(const void *msg, size_t len, unsigned char out[CRYPT_SHA256_LEN]);
+/* Erase a secret so the compiler cannot skip it. */
+void	crypt_wipe(void *, size_t);
 /* Compare in time independent of the contents; 1 when equal. */
 int	crypt_memeq(const void *, const void *, size_t);
 /*

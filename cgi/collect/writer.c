@@ -1,0 +1,780 @@
+/*
+ * writer: one transaction per group of queued requests.
+ *
+ * Row counts vary, so the INSERT statements come in fixed sizes (powers
+ * of two up to CHUNK_MAX rows), generated once at start from fixed text:
+ * no statement ever contains input.  A group of n rows is written in at
+ * most log2(n) + 1 statements.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysqld_error.h>
+
+#include "buf.h"
+#include "collect.h"
+#include "crypt.h"
+#include "db.h"
+#include "log.h"
+#include "writer.h"
+
+#define CHUNK_BITS	9		/* sizes 1, 2, 4 ... 256 */
+#define CHUNK_MAX	(1u << (CHUNK_BITS - 1))
+#define LOOKUP_MAX	64		/* visitor ids per session lookup */
+#define LOOKUP_BITS	7		/* sizes 1 ... 64 */
+#define TXN_TRIES	4
+#define DOWN_MS		1000		/* fail fast this long after a failure */
+
+enum wstmt {
+	W_CLAIMED,
+	W_EVENTS,				/* + chunk index */
+	W_SESSIONS = W_EVENTS + CHUNK_BITS,
+	W_CLAIM = W_SESSIONS + CHUNK_BITS,
+	W_LOOKUP = W_CLAIM + CHUNK_BITS,
+	W__MAX = W_LOOKUP + LOOKUP_BITS
+};
+
+#define EVENT_COLS "site_id, ts, name, visitor_id, session_id, hostname, " \
+	"pathname, referrer, source, referrer_domain, utm_source, utm_medium, " \
+	"utm_campaign, utm_term, utm_content, country, device, browser, " \
+	"browser_version, os, os_version, screen_width, engagement_ms, " \
+	"scroll_depth, interactive, props, revenue_amount, revenue_currency, batch_id"
+#define EVENT_ROW "(?,FROM_UNIXTIME(?/1000),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define SESSION_COLS "id, site_id, visitor_id, started_at, last_seen, entry_page, " \
+	"exit_page, pageviews, events, interactions, engagement_ms, max_scroll, " \
+	"source, referrer_domain, utm_source, utm_medium, utm_campaign, country, " \
+	"device, browser, os"
+#define SESSION_ROW "(?,?,?,FROM_UNIXTIME(?/1000),FROM_UNIXTIME(?/1000),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+/* Assignments run left to right and see earlier ones: exit_page before last_seen. */
+#define SESSION_UPDATE " ON DUPLICATE KEY UPDATE " \
+	"exit_page = IF(VALUES(exit_page) <> '' AND VALUES(last_seen) >= last_seen, " \
+	"VALUES(exit_page), exit_page), " \
+	"last_seen = GREATEST(last_seen, VALUES(last_seen)), " \
+	"pageviews = pageviews + VALUES(pageviews), " \
+	"events = events + VALUES(events), " \
+	"interactions = interactions + VALUES(interactions), " \
+	"engagement_ms = engagement_ms + VALUES(engagement_ms), " \
+	"max_scroll = GREATEST(max_scroll, VALUES(max_scroll))"
+
+struct item {
+	struct event	*ev;
+	size_t		 n;
+	unsigned	 site_id;
+	const char	*batch_id;
+	struct item	*dup_of;	/* same batch id earlier in this group */
+	int		 skip;		/* batch already stored */
+	int		 done;
+	enum write_result result;
+	struct item	*next;
+};
+
+struct sess {
+	uint64_t	 visitor;
+	uint64_t	 id;
+	unsigned	 site_id;
+	int		 is_new;
+	int		 dirty;
+	int64_t		 started;
+	int64_t		 last_seen;
+	const struct event *first;	/* attributes of a new session */
+	const char	*exit_page;
+	int64_t		 exit_ts;
+	unsigned	 pageviews, events, interactions, max_scroll;
+	unsigned long long engagement;
+};
+
+struct writer {
+	const struct conf	*conf;
+	char			*sql[W__MAX];
+	pthread_t		*threads;
+	int			 nthreads;
+	size_t			 max_rows;
+	size_t			 max_queue;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 queued;	/* writers wait for work */
+	pthread_cond_t		 finished;	/* submitters wait for results */
+	struct item		*head, **tail;
+	size_t			 queued_rows;
+	int64_t			 down_until;
+	int			 stopping;
+};
+
+/* What one writer thread keeps between groups. */
+struct wctx {
+	struct writer	*w;
+	struct db	*db;
+	struct db_args	 args;
+	struct event	**evs;
+	size_t		 evcap;
+	struct sess	*sess;
+	size_t		 nsess, sesscap;
+	size_t		*slots;		/* open addressing over sess, by visitor */
+	size_t		 nslots;
+};
+
+/* Statement text. */
+
+static char *
+repeat_sql(const char *head, const char *row, size_t n, const char *tail)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&b, head);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addch(&b, ',');
+		buf_adds(&b, row);
+	}
+	buf_adds(&b, tail);
+	return buf_detach(&b, NULL);
+}
+
+static void
+make_sql(struct writer *w)
+{
+	struct buf b = BUF_INIT;
+	size_t i, k;
+
+	w->sql[W_CLAIMED] = xstrdup("SELECT site_id, batch_id FROM ingest_batches WHERE txn = ?");
+	for (i = 0; i < CHUNK_BITS; i++) {
+		w->sql[W_EVENTS + i] = repeat_sql("INSERT INTO events (" EVENT_COLS ") VALUES ",
+		    EVENT_ROW, (size_t)1 << i, "");
+		w->sql[W_SESSIONS + i] = repeat_sql("INSERT INTO sessions (" SESSION_COLS ") VALUES ",
+		    SESSION_ROW, (size_t)1 << i, SESSION_UPDATE);
+		w->sql[W_CLAIM + i] = repeat_sql("INSERT INTO ingest_batches (site_id, batch_id, txn) VALUES ",
+		    "(?,?,?)", (size_t)1 << i, " ON DUPLICATE KEY UPDATE txn = txn");
+	}
+	for (i = 0; i < LOOKUP_BITS; i++) {
+		buf_reset(&b);
+		buf_adds(&b, "SELECT id, visitor_id, site_id, "
+		    "CAST(UNIX_TIMESTAMP(last_seen) * 1000 AS UNSIGNED) "
+		    "FROM sessions WHERE visitor_id IN (");
+		for (k = 0; k < ((size_t)1 << i); k++)
+			buf_adds(&b, k ? ",?" : "?");
+		buf_adds(&b, ") AND last_seen >= FROM_UNIXTIME(?/1000) "
+		    "ORDER BY last_seen FOR UPDATE");
+		w->sql[W_LOOKUP + i] = xstrdup(b.ptr);
+	}
+	buf_release(&b);
+}
+
+/* Largest power-of-two chunk index for n rows, capped at max. */
+static size_t
+chunk(size_t n, size_t maxbits)
+{
+	size_t i = 0;
+
+	while (i + 1 < maxbits && ((size_t)2 << i) <= n)
+		i++;
+	return i;
+}
+
+/* Sessions of one group, by visitor id. */
+
+static uint64_t
+mix(uint64_t v)
+{
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdull;
+	v ^= v >> 33;
+	return v;
+}
+
+static void
+sess_reset(struct wctx *c, size_t want)
+{
+	size_t need = 16;
+
+	while (need < want * 2)
+		need <<= 1;
+	if (need > c->nslots) {
+		free(c->slots);
+		c->slots = xmalloc(need * sizeof(*c->slots));
+		c->nslots = need;
+	}
+	memset(c->slots, 0xff, c->nslots * sizeof(*c->slots));
+	c->nsess = 0;
+	if (want > c->sesscap) {
+		c->sess = xrealloc(c->sess, want * sizeof(*c->sess));
+		c->sesscap = want;
+	}
+}
+
+static struct sess *
+sess_find(struct wctx *c, uint64_t visitor)
+{
+	size_t i = mix(visitor) & (c->nslots - 1);
+
+	while (c->slots[i] != (size_t)-1) {
+		if (c->sess[c->slots[i]].visitor == visitor)
+			return &c->sess[c->slots[i]];
+		i = (i + 1) & (c->nslots - 1);
+	}
+	return NULL;
+}
+
+/* Add or replace the session of visitor (a newer one replaces an older). */
+static struct sess *
+sess_put(struct wctx *c, uint64_t visitor)
+{
+	size_t i = mix(visitor) & (c->nslots - 1);
+	struct sess *s;
+
+	while (c->slots[i] != (size_t)-1) {
+		if (c->sess[c->slots[i]].visitor == visitor)
+			break;
+		i = (i + 1) & (c->nslots - 1);
+	}
+	if (c->nsess == c->sesscap) {
+		c->sesscap = c->sesscap ? c->sesscap * 2 : 64;
+		c->sess = xrealloc(c->sess, c->sesscap * sizeof(*c->sess));
+	}
+	/* A replaced session keeps its row, so its pending update is still written. */
+	c->slots[i] = c->nsess;
+	s = &c->sess[c->nsess++];
+	memset(s, 0, sizeof(*s));
+	s->visitor = visitor;
+	return s;
+}
+
+static int
+is_pageview(const struct event *e)
+{
+	return strcmp(e->name, "pageview") == 0;
+}
+
+static int
+ev_cmp(const void *a, const void *b)
+{
+	const struct event *x = *(struct event *const *)a, *y = *(struct event *const *)b;
+
+	if (x->ts_ms != y->ts_ms)
+		return x->ts_ms < y->ts_ms ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Database steps; each returns 0 or -1. */
+
+static int
+claim_batches(struct wctx *c, struct item *group, uint64_t txn)
+{
+	struct db_args *a = &c->args;
+	struct db_res r;
+	struct item *it;
+	const char *bid;
+	size_t n = 0, k, ci;
+	int rc = 0, row;
+
+	for (it = group; it != NULL; it = it->next)
+		if (it->batch_id != NULL && it->dup_of == NULL)
+			n++;
+	if (n == 0)
+		return 0;
+	it = group;
+	while (n > 0) {
+		ci = chunk(n, CHUNK_BITS);
+		db_args_reset(a);
+		for (k = 0; k < ((size_t)1 << ci); it = it->next) {
+			if (it->batch_id == NULL || it->dup_of != NULL)
+				continue;
+			db_arg_uint(a, it->site_id);
+			db_arg_strz(a, it->batch_id);
+			db_arg_uint(a, txn);
+			k++;
+			/* Not stored unless this transaction claimed the id below. */
+			it->skip = 1;
+		}
+		if (db_exec(c->db, db_stmt(c->db, W_CLAIM + ci), a, NULL, NULL) == -1)
+			return -1;
+		n -= k;
+	}
+	db_args_reset(a);
+	db_arg_uint(a, txn);
+	if (db_select(c->db, db_stmt(c->db, W_CLAIMED), a, &r) == -1) {
+		db_res_free(&r);
+		return -1;
+	}
+	while ((row = db_fetch(&r)) == 1) {
+		unsigned site = (unsigned)db_col_int(&r, 0, 0);
+
+		bid = db_col(&r, 1, NULL);
+		for (it = group; it != NULL; it = it->next)
+			if (it->batch_id != NULL && it->dup_of == NULL &&
+			    it->site_id == site && bid && strcmp(it->batch_id, bid) == 0)
+				it->skip = 0;
+	}
+	if (row == -1)
+		rc = -1;
+	db_res_free(&r);
+	return rc;
+}
+
+/* Load the active sessions of the group's visitors, locking them. */
+static int
+load_sessions(struct wctx *c, size_t nev, int64_t since)
+{
+	struct db_args *a = &c->args;
+	uint64_t ids[LOOKUP_MAX];
+	struct db_res r;
+	struct sess *s;
+	size_t i = 0, n, k, ci;
+	int row;
+
+	/* Visitor ids to look up, both salts, without repeats within a chunk. */
+	while (i < nev) {
+		n = 0;
+		for (; i < nev && n + 2 <= LOOKUP_MAX; i++) {
+			uint64_t v[2] = { c->evs[i]->visitor_id, c->evs[i]->prev_visitor_id };
+
+			for (k = 0; k < 2; k++) {
+				size_t j;
+
+				if (v[k] == 0)
+					continue;
+				for (j = 0; j < n && ids[j] != v[k]; j++)
+					;
+				if (j == n)
+					ids[n++] = v[k];
+			}
+		}
+		if (n == 0)
+			continue;
+		ci = chunk(n, LOOKUP_BITS);
+		if (((size_t)1 << ci) < n)
+			ci++;
+		db_args_reset(a);
+		for (k = 0; k < ((size_t)1 << ci); k++)
+			db_arg_uint(a, k < n ? ids[k] : 0);	/* 0 is never an id */
+		db_arg_int(a, since);
+		if (db_select(c->db, db_stmt(c->db, W_LOOKUP + ci), a, &r) == -1) {
+			db_res_free(&r);
+			return -1;
+		}
+		/* Ordered by last_seen: a visitor's latest session is put last. */
+		while ((row = db_fetch(&r)) == 1) {
+			s = sess_put(c, (uint64_t)strtoull(db_col(&r, 1, NULL), NULL, 10));
+			s->id = strtoull(db_col(&r, 0, NULL), NULL, 10);
+			s->site_id = (unsigned)db_col_int(&r, 2, 0);
+			s->last_seen = db_col_int(&r, 3, 0);
+		}
+		db_res_free(&r);
+		if (row == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Give every event its session, starting sessions where needed. */
+static int
+stitch(struct wctx *c, size_t nev)
+{
+	struct event *e;
+	struct sess *s;
+	size_t i;
+
+	for (i = 0; i < nev; i++) {
+		e = c->evs[i];
+		s = sess_find(c, e->visitor_id);
+		if ((s == NULL || e->ts_ms - s->last_seen > SESSION_IDLE_MS) &&
+		    e->prev_visitor_id != 0) {
+			/* A session begun under yesterday's salt carries on past midnight. */
+			struct sess *p = sess_find(c, e->prev_visitor_id);
+
+			if (p != NULL && e->ts_ms - p->last_seen <= SESSION_IDLE_MS) {
+				e->visitor_id = e->prev_visitor_id;
+				s = p;
+			}
+		}
+		if (s != NULL && (s->site_id != e->site_id ||
+		    e->ts_ms - s->last_seen > SESSION_IDLE_MS))
+			s = NULL;
+		if (s == NULL) {
+			if (!e->interactive) {
+				/* Engagement after the session ended starts nothing. */
+				e->session_id = 0;
+				continue;
+			}
+			s = sess_put(c, e->visitor_id);
+			s->site_id = e->site_id;
+			s->is_new = 1;
+			s->started = s->last_seen = e->ts_ms;
+			s->first = e;
+			if (crypt_random(&s->id, sizeof(s->id)) == -1)
+				return -1;
+			s->id &= 0x7fffffffffffffffull;
+			if (s->id == 0)
+				s->id = 1;
+		}
+		e->session_id = s->id;
+		s->dirty = 1;
+		if (e->ts_ms > s->last_seen)
+			s->last_seen = e->ts_ms;
+		s->events++;
+		if (e->interactive)
+			s->interactions++;
+		if (is_pageview(e)) {
+			s->pageviews++;
+			s->exit_page = e->pathname.ptr;
+			s->exit_ts = e->ts_ms;
+		}
+		if (e->engagement_ms > 0)
+			s->engagement += (unsigned long long)e->engagement_ms;
+		if (e->scroll_depth > (int)s->max_scroll)
+			s->max_scroll = (unsigned)e->scroll_depth;
+	}
+	return 0;
+}
+
+static void
+bind_buf(struct db_args *a, const struct buf *b)
+{
+	db_arg_str(a, b->ptr, b->len);
+}
+
+static void
+bind_event(struct db_args *a, const struct event *e, const char *batch_id)
+{
+	size_t i;
+
+	db_arg_uint(a, e->site_id);
+	db_arg_int(a, e->ts_ms);
+	db_arg_strz(a, e->name);
+	db_arg_uint(a, e->visitor_id);
+	db_arg_uint(a, e->session_id);
+	bind_buf(a, &e->hostname);
+	bind_buf(a, &e->pathname);
+	db_arg_strz(a, e->referrer ? e->referrer : "");
+	bind_buf(a, &e->source);
+	bind_buf(a, &e->referrer_domain);
+	for (i = 0; i < 5; i++)
+		bind_buf(a, &e->utm[i]);
+	db_arg_strz(a, e->country);
+	db_arg_strz(a, e->device);
+	db_arg_strz(a, e->browser);
+	db_arg_strz(a, e->browser_version);
+	db_arg_strz(a, e->os);
+	db_arg_strz(a, e->os_version);
+	if (e->screen_width >= 0)
+		db_arg_int(a, e->screen_width);
+	else
+		db_arg_null(a);
+	if (e->engagement_ms >= 0)
+		db_arg_int(a, e->engagement_ms);
+	else
+		db_arg_null(a);
+	if (e->scroll_depth >= 0)
+		db_arg_int(a, e->scroll_depth);
+	else
+		db_arg_null(a);
+	db_arg_int(a, e->interactive);
+	db_arg_strz(a, e->props);
+	db_arg_strz(a, e->revenue_amount);
+	db_arg_strz(a, e->revenue_amount ? e->revenue_currency : NULL);
+	db_arg_strz(a, batch_id);
+}
+
+static int
+insert_events(struct wctx *c, size_t nev)
+{
+	size_t i = 0, k, ci;
+
+	while (i < nev) {
+		ci = chunk(nev - i, CHUNK_BITS);
+		db_args_reset(&c->args);
+		for (k = 0; k < ((size_t)1 << ci); k++, i++)
+			bind_event(&c->args, c->evs[i], NULL);
+		if (db_exec(c->db, db_stmt(c->db, W_EVENTS + ci), &c->args, NULL, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+bind_session(struct db_args *a, const struct sess *s)
+{
+	const struct event *f = s->first;
+	static const struct buf none = BUF_INIT;
+	size_t i;
+
+	db_arg_uint(a, s->id);
+	db_arg_uint(a, s->site_id);
+	db_arg_uint(a, s->visitor);
+	db_arg_int(a, s->is_new ? s->started : s->last_seen);
+	db_arg_int(a, s->last_seen);
+	/* An existing session keeps its entry page and attributes (see SESSION_UPDATE). */
+	db_arg_strz(a, f && is_pageview(f) ? f->pathname.ptr : "");
+	db_arg_strz(a, s->exit_page ? s->exit_page : "");
+	db_arg_uint(a, s->pageviews);
+	db_arg_uint(a, s->events);
+	db_arg_uint(a, s->interactions);
+	db_arg_uint(a, s->engagement);
+	db_arg_uint(a, s->max_scroll);
+	bind_buf(a, f ? &f->source : &none);
+	bind_buf(a, f ? &f->referrer_domain : &none);
+	for (i = 0; i < 3; i++)
+		bind_buf(a, f ? &f->utm[i] : &none);
+	db_arg_strz(a, f ? f->country : "");
+	db_arg_strz(a, f ? f->device : "");
+	db_arg_strz(a, f ? f->browser : "");
+	db_arg_strz(a, f ? f->os : "");
+}
+
+static int
+upsert_sessions(struct wctx *c)
+{
+	size_t i = 0, k, ci, n = 0;
+	size_t *dirty = xmalloc((c->nsess ? c->nsess : 1) * sizeof(*dirty));
+	int rc = -1;
+
+	for (i = 0; i < c->nsess; i++)
+		if (c->sess[i].dirty)
+			dirty[n++] = i;
+	i = 0;
+	while (i < n) {
+		ci = chunk(n - i, CHUNK_BITS);
+		db_args_reset(&c->args);
+		for (k = 0; k < ((size_t)1 << ci); k++, i++)
+			bind_session(&c->args, &c->sess[dirty[i]]);
+		if (db_exec(c->db, db_stmt(c->db, W_SESSIONS + ci), &c->args, NULL, NULL) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(dirty);
+	return rc;
+}
+
+/* One attempt at storing the group: 0 committed, -1 failed (rolled back). */
+static int
+store(struct wctx *c, struct item *group, size_t nev_max)
+{
+	struct item *it;
+	uint64_t txn;
+	int64_t since = INT64_MAX;
+	size_t nev = 0, i;
+
+	for (it = group; it != NULL; it = it->next)
+		it->skip = 0;
+	if (db_ensure(c->db) == -1 || crypt_random(&txn, sizeof(txn)) == -1)
+		return -1;
+	txn &= 0x7fffffffffffffffull;
+	if (db_begin(c->db) == -1)
+		return -1;
+	if (claim_batches(c, group, txn) == -1)
+		goto fail;
+	for (it = group; it != NULL; it = it->next) {
+		if (it->skip || it->dup_of != NULL)
+			continue;
+		for (i = 0; i < it->n; i++) {
+			c->evs[nev++] = &it->ev[i];
+			if (it->ev[i].ts_ms < since)
+				since = it->ev[i].ts_ms;
+		}
+	}
+	if (nev > 0) {
+		qsort(c->evs, nev, sizeof(*c->evs), ev_cmp);
+		sess_reset(c, nev_max);
+		if (load_sessions(c, nev, since - SESSION_IDLE_MS) == -1 ||
+		    stitch(c, nev) == -1 ||
+		    insert_events(c, nev) == -1 ||
+		    upsert_sessions(c) == -1)
+			goto fail;
+	}
+	if (db_commit(c->db) == -1)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(c->db);
+	return -1;
+}
+
+static void
+finish(struct writer *w, struct item *group, int ok)
+{
+	struct item *it, *next;
+
+	pthread_mutex_lock(&w->lock);
+	for (it = group; it != NULL; it = next) {
+		next = it->next;
+		if (!ok)
+			it->result = WRITE_UNAVAILABLE;
+		else if (it->dup_of != NULL || it->skip)
+			it->result = WRITE_DUPLICATE;
+		else
+			it->result = WRITE_OK;
+		w->queued_rows -= it->n;
+		it->done = 1;
+	}
+	if (!ok)
+		w->down_until = now_ms() + DOWN_MS;
+	pthread_cond_broadcast(&w->finished);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void
+process(struct wctx *c, struct item *group)
+{
+	struct item *it, *jt;
+	size_t nev = 0;
+	unsigned e;
+	int tries, ok = 0;
+
+	/* The same batch id twice in one group: the later ones are duplicates. */
+	for (it = group; it != NULL; it = it->next) {
+		it->dup_of = NULL;
+		nev += it->n;
+		if (it->batch_id == NULL)
+			continue;
+		for (jt = group; jt != it; jt = jt->next)
+			if (jt->batch_id != NULL && jt->dup_of == NULL &&
+			    jt->site_id == it->site_id &&
+			    strcmp(jt->batch_id, it->batch_id) == 0) {
+				it->dup_of = jt;
+				break;
+			}
+	}
+	if (nev > c->evcap) {
+		c->evs = xrealloc(c->evs, nev * sizeof(*c->evs));
+		c->evcap = nev;
+	}
+	for (tries = 0; tries < TXN_TRIES && !ok; tries++) {
+		if (store(c, group, nev) == 0) {
+			ok = 1;
+			break;
+		}
+		e = db_errno(c->db);
+		/* Deadlocks and lock waits are worth another try; anything else is not. */
+		if (e != ER_LOCK_DEADLOCK && e != ER_LOCK_WAIT_TIMEOUT)
+			break;
+		log_info("retrying a group after error %u", e);
+	}
+	if (!ok)
+		log_err("could not store %zu events (error %u)", nev, db_errno(c->db));
+	finish(c->w, group, ok);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct wctx c;
+	struct writer *w = arg;
+	struct item *group, *it, **tailp;
+	size_t rows;
+
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.db = db_open(w->conf, (const char *const *)w->sql, W__MAX, 1);
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (w->head == NULL && !w->stopping)
+			pthread_cond_wait(&w->queued, &w->lock);
+		if (w->head == NULL) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		/* Take whole requests up to max_rows (at least one request). */
+		group = w->head;
+		rows = 0;
+		tailp = &w->head;
+		for (it = w->head; it != NULL; it = it->next) {
+			if (rows > 0 && rows + it->n > w->max_rows)
+				break;
+			rows += it->n;
+			tailp = &it->next;
+		}
+		w->head = *tailp;
+		*tailp = NULL;
+		if (w->head == NULL)
+			w->tail = &w->head;
+		pthread_mutex_unlock(&w->lock);
+		process(&c, group);
+	}
+	db_close(c.db);
+	db_args_free(&c.args);
+	free(c.evs);
+	free(c.sess);
+	free(c.slots);
+	return NULL;
+}
+
+struct writer *
+writer_new(const struct conf *conf, int nthreads, size_t max_rows, size_t max_queue)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+	int i;
+
+	w->conf = conf;
+	w->max_rows = max_rows;
+	w->max_queue = max_queue;
+	w->tail = &w->head;
+	make_sql(w);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->queued, NULL);
+	pthread_cond_init(&w->finished, NULL);
+	w->threads = xcalloc((size_t)nthreads, sizeof(*w->threads));
+	for (i = 0; i < nthreads; i++) {
+		if (pthread_create(&w->threads[i], NULL, writer_main, w) != 0) {
+			log_err("pthread_create failed");
+			break;
+		}
+		w->nthreads++;
+	}
+	if (w->nthreads == 0) {
+		writer_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+enum write_result
+writer_submit(struct writer *w, struct event *ev, size_t n, unsigned site_id,
+    const char *batch_id)
+{
+	struct item it;
+
+	memset(&it, 0, sizeof(it));
+	it.ev = ev;
+	it.n = n;
+	it.site_id = site_id;
+	it.batch_id = batch_id;
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping || now_ms() < w->down_until ||
+	    w->queued_rows + n > w->max_queue) {
+		pthread_mutex_unlock(&w->lock);
+		return WRITE_UNAVAILABLE;
+	}
+	*w->tail = &it;
+	w->tail = &it.next;
+	w->queued_rows += n;
+	pthread_cond_signal(&w->queued);
+	while (!it.done)
+		pthread_cond_wait(&w->finished, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	return it.result;
+}
+
+void
+writer_free(struct writer *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_broadcast(&w->queued);
+	pthread_mutex_unlock(&w->lock);
+	for (i = 0; i < w->nthreads; i++)
+		pthread_join(w->threads[i], NULL);
+	for (i = 0; i < W__MAX; i++)
+		free(w->sql[i]);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->queued);
+	pthread_cond_destroy(&w->finished);
+	free(w->threads);
+	free(w);
+}

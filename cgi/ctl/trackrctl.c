@@ -1,0 +1,381 @@
+/*
+ * trackrctl: the command-line tool for operators.
+ *
+ *   trackrctl [-c config] migrate [dir]
+ *   trackrctl [-c config] seed-demo --domain D [--origin O]... [--allow-bots]
+ *   trackrctl [-c config] salts-prune
+ *
+ * Migrations are migrations/NNNN_name.sql, applied in order, each recorded
+ * with its SHA-256; a file changed after it was applied is refused.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "crypt.h"
+#include "db.h"
+#include "log.h"
+#include "valid.h"
+
+#define MIGRATION_MAX_BYTES	(4 * 1024 * 1024)
+#define MIGRATION_MAX_FILES	10000
+
+enum stmt {
+	STMT_MIG_CREATE,
+	STMT_MIG_GET,
+	STMT_MIG_ADD,
+	STMT_LOCK,
+	STMT_UNLOCK,
+	STMT_SITE_BY_DOMAIN,
+	STMT_SITE_UPDATE,
+	STMT_ORG_BY_NAME,
+	STMT_ORG_ADD,
+	STMT_SITE_ADD,
+	STMT_SALT_PRUNE,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	[STMT_MIG_CREATE] =
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " version INT UNSIGNED NOT NULL PRIMARY KEY,"
+	    " name VARCHAR(255) NOT NULL,"
+	    " checksum CHAR(64) NOT NULL,"
+	    " applied_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
+	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+	[STMT_MIG_GET] = "SELECT name, checksum FROM schema_migrations WHERE version = ?",
+	[STMT_MIG_ADD] = "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
+	[STMT_LOCK] = "SELECT GET_LOCK('trackr_migrate', 60)",
+	[STMT_UNLOCK] = "SELECT RELEASE_LOCK('trackr_migrate')",
+	[STMT_SITE_BY_DOMAIN] = "SELECT id, site_key FROM sites WHERE domain = ?",
+	[STMT_SITE_UPDATE] = "UPDATE sites SET allowed_origins = ?, allow_bots = ? WHERE id = ?",
+	[STMT_ORG_BY_NAME] = "SELECT id FROM organisations WHERE name = ? ORDER BY id LIMIT 1",
+	[STMT_ORG_ADD] = "INSERT INTO organisations (name) VALUES (?)",
+	[STMT_SITE_ADD] =
+	    "INSERT INTO sites (org_id, domain, site_key, timezone, allowed_origins, allow_bots)"
+	    " VALUES (?, ?, ?, 'UTC', ?, ?)",
+	[STMT_SALT_PRUNE] = "DELETE FROM salts WHERE day < UTC_DATE() - INTERVAL 1 DAY",
+};
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* NNNN_name.sql: the version, or -1 for any other file name. */
+static long
+migration_version(const char *name)
+{
+	size_t n = strlen(name), i;
+	long v = 0;
+
+	if (n < 10 || strcmp(name + n - 4, ".sql") != 0 || name[4] != '_')
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		v = v * 10 + (name[i] - '0');
+	}
+	for (i = 5; i < n - 4; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		    name[i] == '_'))
+			return -1;
+	return v;
+}
+
+static int
+read_file(const char *path, struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	buf_reset(out);
+	out->max = MIGRATION_MAX_BYTES;
+	if ((f = fopen(path, "r")) == NULL) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(out, chunk, n);
+	if (ferror(f) || out->err) {
+		log_err("%s: %s", path, out->err ? "file too large" : "read error");
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* 1 when the lock was taken. */
+static int
+take_lock(struct db *db, size_t stmt)
+{
+	struct db_res r;
+	int rc = -1;
+
+	if (db_select(db, db_stmt(db, stmt), NULL, &r) == 0 && db_fetch(&r) == 1)
+		rc = db_col_int(&r, 0, 0) == 1 ? 1 : -1;
+	db_res_free(&r);
+	return rc;
+}
+
+static int
+migrate(struct db *db, const char *dir)
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct buf path = BUF_INIT, text = BUF_INIT, hex = BUF_INIT;
+	struct db_res r;
+	struct dirent *de;
+	unsigned char sum[CRYPT_SHA256_LEN];
+	char **names = NULL;
+	const char *have;
+	size_t n = 0, i, applied = 0;
+	long v, prev = -1;
+	DIR *d;
+	int rc = -1, found, locked = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		log_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (migration_version(de->d_name) < 0) {
+			log_err("%s/%s: not a migration name (NNNN_name.sql, lower case)",
+			    dir, de->d_name);
+			closedir(d);
+			goto out;
+		}
+		if (n == MIGRATION_MAX_FILES)
+			break;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+
+	if (db_exec(db, db_stmt(db, STMT_MIG_CREATE), NULL, NULL, NULL) == -1)
+		goto out;
+	if (take_lock(db, STMT_LOCK) != 1) {
+		log_err("another migration holds the lock");
+		goto out;
+	}
+	locked = 1;
+	if (mysql_set_server_option(db_handle(db), MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+		log_err("multi-statements: %s", mysql_error(db_handle(db)));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v = migration_version(names[i]);
+		if (v == prev) {
+			log_err("%s: version %04ld used twice", names[i], v);
+			goto out;
+		}
+		prev = v;
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", dir, names[i]);
+		if (read_file(path.ptr, &text) == -1)
+			goto out;
+		crypt_sha256(text.ptr, text.len, sum);
+		buf_reset(&hex);
+		buf_add_hex(&hex, sum, sizeof(sum));
+
+		db_args_reset(&a);
+		db_arg_int(&a, v);
+		if (db_select(db, db_stmt(db, STMT_MIG_GET), &a, &r) == -1) {
+			db_res_free(&r);
+			goto out;
+		}
+		found = db_fetch(&r);
+		if (found == 1) {
+			have = db_col(&r, 1, NULL);
+			if (have == NULL || strcmp(have, hex.ptr) != 0) {
+				log_err("%s was changed after it was applied "
+				    "(applied %.12s, file %.12s): add a new migration instead",
+				    names[i], have ? have : "?", hex.ptr);
+				db_res_free(&r);
+				goto out;
+			}
+		}
+		db_res_free(&r);
+		if (found == -1)
+			goto out;
+		if (found == 1)
+			continue;
+		printf("applying %s\n", names[i]);
+		if (db_exec_sql(db, text.ptr, text.len) == -1) {
+			log_err("%s failed; fix it and run migrate again "
+			    "(MariaDB cannot roll back DDL: check what was created)",
+			    names[i]);
+			goto out;
+		}
+		db_args_reset(&a);
+		db_arg_int(&a, v);
+		db_arg_strz(&a, names[i]);
+		db_arg_strz(&a, hex.ptr);
+		if (db_exec(db, db_stmt(db, STMT_MIG_ADD), &a, NULL, NULL) == -1)
+			goto out;
+		applied++;
+	}
+	printf("%zu applied, %zu already in place\n", applied, n - applied);
+	rc = 0;
+out:
+	if (locked)
+		take_lock(db, STMT_UNLOCK);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	db_args_free(&a);
+	buf_release(&path);
+	buf_release(&text);
+	buf_release(&hex);
+	return rc;
+}
+
+static int
+seed_demo(struct db *db, const char *domain, const char *origins, int allow_bots)
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct db_res r;
+	char key[32];
+	unsigned long long org = 0, site = 0;
+	int rc = -1, row;
+
+	if (!valid_hostname(domain, strlen(domain))) {
+		log_err("%s: not a host name", domain);
+		return -1;
+	}
+	if (db_begin(db) == -1)
+		return -1;
+	db_arg_strz(&a, domain);
+	if (db_select(db, db_stmt(db, STMT_SITE_BY_DOMAIN), &a, &r) == -1)
+		goto done;
+	if ((row = db_fetch(&r)) == 1) {
+		site = (unsigned long long)db_col_int(&r, 0, 0);
+		snprintf(key, sizeof(key), "%s", db_col(&r, 1, NULL));
+	}
+	db_res_free(&r);
+	if (row == -1)
+		goto out;
+	if (site) {
+		db_args_reset(&a);
+		db_arg_strz(&a, origins);
+		db_arg_int(&a, allow_bots);
+		db_arg_uint(&a, site);
+		if (db_exec(db, db_stmt(db, STMT_SITE_UPDATE), &a, NULL, NULL) == -1)
+			goto out;
+	} else {
+		db_args_reset(&a);
+		db_arg_strz(&a, "Demo");
+		if (db_select(db, db_stmt(db, STMT_ORG_BY_NAME), &a, &r) == -1)
+			goto done;
+		if ((row = db_fetch(&r)) == 1)
+			org = (unsigned long long)db_col_int(&r, 0, 0);
+		db_res_free(&r);
+		if (row == -1)
+			goto out;
+		if (org == 0 && db_exec(db, db_stmt(db, STMT_ORG_ADD), &a, NULL, &org) == -1)
+			goto out;
+		if (crypt_token(key, sizeof(key), 16) == -1)
+			goto out;
+		db_args_reset(&a);
+		db_arg_uint(&a, org);
+		db_arg_strz(&a, domain);
+		db_arg_strz(&a, key);
+		db_arg_strz(&a, origins);
+		db_arg_int(&a, allow_bots);
+		if (db_exec(db, db_stmt(db, STMT_SITE_ADD), &a, NULL, NULL) == -1)
+			goto out;
+	}
+	if (db_commit(db) == -1)
+		goto out;
+	printf("site_key=%s\n", key);
+	rc = 0;
+	goto out;
+done:
+	db_res_free(&r);
+out:
+	if (rc == -1)
+		db_rollback(db);
+	db_args_free(&a);
+	return rc;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: trackrctl [-c config] migrate [dir]\n"
+	    "       trackrctl [-c config] seed-demo --domain D [--origin O]... [--allow-bots]\n"
+	    "       trackrctl [-c config] salts-prune\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf conf;
+	struct db *db = NULL;
+	struct buf origins = BUF_INIT;
+	unsigned long long gone = 0;
+	const char *path = NULL, *cmd, *domain = NULL;
+	int ch, i, rc = 1, allow_bots = 0;
+
+	while ((ch = getopt(argc, argv, "+c:")) != -1) {
+		if (ch != 'c')
+			usage();
+		path = optarg;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	cmd = argv[0];
+	log_init("trackrctl", LOGL_INFO);
+	if (conf_load(&conf, path) == -1)
+		return 1;
+	if ((db = db_open(&conf, stmts, STMT__MAX, 0)) == NULL)
+		goto out;
+
+	if (strcmp(cmd, "migrate") == 0) {
+		if (argc > 2)
+			usage();
+		rc = migrate(db, argc == 2 ? argv[1] : TRACKR_MIGRATIONS_DIR) == 0 ? 0 : 1;
+	} else if (strcmp(cmd, "seed-demo") == 0) {
+		for (i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--domain") == 0 && i + 1 < argc)
+				domain = argv[++i];
+			else if (strcmp(argv[i], "--origin") == 0 && i + 1 < argc) {
+				if (origins.len)
+					buf_addch(&origins, ' ');
+				buf_adds(&origins, argv[++i]);
+			} else if (strcmp(argv[i], "--allow-bots") == 0)
+				allow_bots = 1;
+			else
+				usage();
+		}
+		if (domain == NULL)
+			usage();
+		rc = seed_demo(db, domain, origins.ptr, allow_bots) == 0 ? 0 : 1;
+	} else if (strcmp(cmd, "salts-prune") == 0) {
+		if (db_exec(db, db_stmt(db, STMT_SALT_PRUNE), NULL, &gone, NULL) == 0) {
+			printf("%llu salts deleted\n", gone);
+			rc = 0;
+		}
+	} else
+		usage();
+out:
+	buf_release(&origins);
+	db_close(db);
+	conf_free(&conf);
+	return rc;
+}
