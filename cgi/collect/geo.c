@@ -9,35 +9,18 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <maxminddb.h>
 
 #include "buf.h"
+#include "log.h"
 #include "geo.h"
 
 struct geo {
 	MMDB_s	 mmdb;
 };
-
-/* The one place geo logs, to move to the log module when it lands. */
-static void	geo_log(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
-static void
-geo_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("geo: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 struct geo *
 geo_open(const char *path)
@@ -54,10 +37,10 @@ geo_open(const char *path)
 		saved = errno;
 		if ((rc == MMDB_FILE_OPEN_ERROR || rc == MMDB_IO_ERROR) &&
 		    saved != 0)
-			geo_log("%s: %s: %s", path, MMDB_strerror(rc),
+			log_err("%s: %s: %s", path, MMDB_strerror(rc),
 			    strerror(saved));
 		else
-			geo_log("%s: %s", path, MMDB_strerror(rc));
+			log_err("%s: %s", path, MMDB_strerror(rc));
 		free(g);
 		return NULL;
 	}

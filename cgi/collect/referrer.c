@@ -6,12 +6,12 @@
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <libpsl.h>
 
 #include "buf.h"
+#include "log.h"
 #include "referrer.h"
 
 /*
@@ -117,8 +117,8 @@ ref_init(void)
 		return;
 	/* libpsl built without a list: load the system's */
 	if ((psl_loaded = psl_latest(NULL)) == NULL)
-		fprintf(stderr, "referrer: no public suffix list; "
-		    "sites are told apart by host name only\n");
+		log_warn("no public suffix list: sites are told apart "
+		    "by host name only");
 	psl_ctx = psl_loaded;
 }
 
