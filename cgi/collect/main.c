@@ -382,7 +382,7 @@ main(int argc, char *argv[])
 	app.conf = &conf;
 	if (threads == 0)
 		threads = conf_int(&conf, "collect_threads", 64, 1, 1024, &err);
-	writers = conf_int(&conf, "collect_writers", 2, 1, 16, &err);
+	writers = conf_int(&conf, "collect_writers", 1, 1, 16, &err);
 	max_rows = conf_int(&conf, "collect_batch_rows", 1000, 1, 10000, &err);
 	max_queue = conf_int(&conf, "collect_queue_rows", 20000, 100, 1000000, &err);
 	ttl = conf_int(&conf, "site_cache_seconds", 30, 0, 3600, &err);

@@ -1,13 +1,15 @@
 /*
  * writer: one transaction per group of queued requests.
  *
- * Row counts vary, so the INSERT statements come in fixed sizes (powers
- * of two up to CHUNK_MAX rows), generated once at start from fixed text:
- * no statement ever contains input.  A group of n rows is written in at
- * most log2(n) + 1 statements.
+ * Row counts vary, so each writer thread prepares, on first need, one
+ * statement per row count (up to CHUNK_MAX rows), made by repeating fixed
+ * text: no statement ever contains input.  A group of up to CHUNK_MAX
+ * events is then one INSERT, and a whole group costs four round trips:
+ * session lookup, events, sessions, COMMIT.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,20 +23,18 @@
 #include "log.h"
 #include "writer.h"
 
-#define CHUNK_BITS	9		/* sizes 1, 2, 4 ... 256 */
-#define CHUNK_MAX	(1u << (CHUNK_BITS - 1))
-#define LOOKUP_MAX	64		/* visitor ids per session lookup */
-#define LOOKUP_BITS	7		/* sizes 1 ... 64 */
+#define CHUNK_MAX	256		/* rows per INSERT */
+#define LOOKUP_MAX	128		/* visitor ids per session lookup */
 #define TXN_TRIES	4
 #define DOWN_MS		1000		/* fail fast this long after a failure */
 
 enum wstmt {
 	W_CLAIMED,
-	W_EVENTS,				/* + chunk index */
-	W_SESSIONS = W_EVENTS + CHUNK_BITS,
-	W_CLAIM = W_SESSIONS + CHUNK_BITS,
-	W_LOOKUP = W_CLAIM + CHUNK_BITS,
-	W__MAX = W_LOOKUP + LOOKUP_BITS
+	W_EVENTS,				/* + rows - 1 */
+	W_SESSIONS = W_EVENTS + CHUNK_MAX,
+	W_CLAIM = W_SESSIONS + CHUNK_MAX,
+	W_LOOKUP = W_CLAIM + CHUNK_MAX,
+	W__MAX = W_LOOKUP + LOOKUP_MAX
 };
 
 #define EVENT_COLS "site_id, ts, name, visitor_id, session_id, hostname, " \
@@ -59,6 +59,18 @@ enum wstmt {
 	"engagement_ms = engagement_ms + VALUES(engagement_ms), " \
 	"max_scroll = GREATEST(max_scroll, VALUES(max_scroll))"
 
+/*
+ * READ COMMITTED: the session lookup takes no gap locks, so writers in
+ * parallel do not deadlock on new visitors.  Two writers could then both
+ * start a session for the same brand-new visitor in the same instant;
+ * that costs one split session in a rare race, never an event.  Existing
+ * sessions are updated relatively (pageviews + n), so no update is lost.
+ */
+static const char *const writer_session_sql[] = {
+	"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+	"SET SESSION autocommit = 0",
+};
+
 struct item {
 	struct event	*ev;
 	size_t		 n;
@@ -66,7 +78,7 @@ struct item {
 	const char	*batch_id;
 	struct item	*dup_of;	/* same batch id earlier in this group */
 	int		 skip;		/* batch already stored */
-	int		 done;
+	sem_t		 done;		/* posted once the result is set */
 	enum write_result result;
 	struct item	*next;
 };
@@ -88,14 +100,12 @@ struct sess {
 
 struct writer {
 	const struct conf	*conf;
-	char			*sql[W__MAX];
 	pthread_t		*threads;
 	int			 nthreads;
 	size_t			 max_rows;
 	size_t			 max_queue;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 queued;	/* writers wait for work */
-	pthread_cond_t		 finished;	/* submitters wait for results */
 	struct item		*head, **tail;
 	size_t			 queued_rows;
 	int64_t			 down_until;
@@ -106,6 +116,7 @@ struct writer {
 struct wctx {
 	struct writer	*w;
 	struct db	*db;
+	char		*sql[W__MAX];	/* made on first use */
 	struct db_args	 args;
 	struct event	**evs;
 	size_t		 evcap;
@@ -133,44 +144,44 @@ repeat_sql(const char *head, const char *row, size_t n, const char *tail)
 	return buf_detach(&b, NULL);
 }
 
-static void
-make_sql(struct writer *w)
+/* The statement for index i with its text made on first use. */
+static MYSQL_STMT *
+wstmt(struct wctx *c, size_t i)
 {
 	struct buf b = BUF_INIT;
-	size_t i, k;
+	size_t k, n;
 
-	w->sql[W_CLAIMED] = xstrdup("SELECT site_id, batch_id FROM ingest_batches WHERE txn = ?");
-	for (i = 0; i < CHUNK_BITS; i++) {
-		w->sql[W_EVENTS + i] = repeat_sql("INSERT INTO events (" EVENT_COLS ") VALUES ",
-		    EVENT_ROW, (size_t)1 << i, "");
-		w->sql[W_SESSIONS + i] = repeat_sql("INSERT INTO sessions (" SESSION_COLS ") VALUES ",
-		    SESSION_ROW, (size_t)1 << i, SESSION_UPDATE);
-		w->sql[W_CLAIM + i] = repeat_sql("INSERT INTO ingest_batches (site_id, batch_id, txn) VALUES ",
-		    "(?,?,?)", (size_t)1 << i, " ON DUPLICATE KEY UPDATE txn = txn");
-	}
-	for (i = 0; i < LOOKUP_BITS; i++) {
-		buf_reset(&b);
+	if (c->sql[i] != NULL)
+		return db_stmt(c->db, i);
+	if (i == W_CLAIMED)
+		c->sql[i] = xstrdup("SELECT site_id, batch_id FROM ingest_batches WHERE txn = ?");
+	else if (i < W_SESSIONS)
+		c->sql[i] = repeat_sql("INSERT INTO events (" EVENT_COLS ") VALUES ",
+		    EVENT_ROW, i - W_EVENTS + 1, "");
+	else if (i < W_CLAIM)
+		c->sql[i] = repeat_sql("INSERT INTO sessions (" SESSION_COLS ") VALUES ",
+		    SESSION_ROW, i - W_SESSIONS + 1, SESSION_UPDATE);
+	else if (i < W_LOOKUP)
+		c->sql[i] = repeat_sql("INSERT INTO ingest_batches (site_id, batch_id, txn) VALUES ",
+		    "(?,?,?)", i - W_CLAIM + 1, " ON DUPLICATE KEY UPDATE txn = txn");
+	else {
+		n = i - W_LOOKUP + 1;
 		buf_adds(&b, "SELECT id, visitor_id, site_id, "
 		    "CAST(UNIX_TIMESTAMP(last_seen) * 1000 AS UNSIGNED) "
 		    "FROM sessions WHERE visitor_id IN (");
-		for (k = 0; k < ((size_t)1 << i); k++)
+		for (k = 0; k < n; k++)
 			buf_adds(&b, k ? ",?" : "?");
-		buf_adds(&b, ") AND last_seen >= FROM_UNIXTIME(?/1000) "
-		    "ORDER BY last_seen FOR UPDATE");
-		w->sql[W_LOOKUP + i] = xstrdup(b.ptr);
+		buf_adds(&b, ") AND last_seen >= FROM_UNIXTIME(?/1000) ORDER BY last_seen");
+		c->sql[i] = buf_detach(&b, NULL);
 	}
-	buf_release(&b);
+	return db_stmt(c->db, i);
 }
 
-/* Largest power-of-two chunk index for n rows, capped at max. */
+/* Rows for the next statement of a run of n. */
 static size_t
-chunk(size_t n, size_t maxbits)
+chunk(size_t n)
 {
-	size_t i = 0;
-
-	while (i + 1 < maxbits && ((size_t)2 << i) <= n)
-		i++;
-	return i;
+	return n < CHUNK_MAX ? n : CHUNK_MAX;
 }
 
 /* Sessions of one group, by visitor id. */
@@ -276,9 +287,9 @@ claim_batches(struct wctx *c, struct item *group, uint64_t txn)
 		return 0;
 	it = group;
 	while (n > 0) {
-		ci = chunk(n, CHUNK_BITS);
+		ci = chunk(n);
 		db_args_reset(a);
-		for (k = 0; k < ((size_t)1 << ci); it = it->next) {
+		for (k = 0; k < ci; it = it->next) {
 			if (it->batch_id == NULL || it->dup_of != NULL)
 				continue;
 			db_arg_uint(a, it->site_id);
@@ -288,13 +299,13 @@ claim_batches(struct wctx *c, struct item *group, uint64_t txn)
 			/* Not stored unless this transaction claimed the id below. */
 			it->skip = 1;
 		}
-		if (db_exec(c->db, db_stmt(c->db, W_CLAIM + ci), a, NULL, NULL) == -1)
+		if (db_exec(c->db, wstmt(c, W_CLAIM + ci - 1), a, NULL, NULL) == -1)
 			return -1;
 		n -= k;
 	}
 	db_args_reset(a);
 	db_arg_uint(a, txn);
-	if (db_select(c->db, db_stmt(c->db, W_CLAIMED), a, &r) == -1) {
+	if (db_select(c->db, wstmt(c, W_CLAIMED), a, &r) == -1) {
 		db_res_free(&r);
 		return -1;
 	}
@@ -321,7 +332,7 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 	uint64_t ids[LOOKUP_MAX];
 	struct db_res r;
 	struct sess *s;
-	size_t i = 0, n, k, ci;
+	size_t i = 0, n, k;
 	int row;
 
 	/* Visitor ids to look up, both salts, without repeats within a chunk. */
@@ -343,14 +354,11 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 		}
 		if (n == 0)
 			continue;
-		ci = chunk(n, LOOKUP_BITS);
-		if (((size_t)1 << ci) < n)
-			ci++;
 		db_args_reset(a);
-		for (k = 0; k < ((size_t)1 << ci); k++)
-			db_arg_uint(a, k < n ? ids[k] : 0);	/* 0 is never an id */
+		for (k = 0; k < n; k++)
+			db_arg_uint(a, ids[k]);
 		db_arg_int(a, since);
-		if (db_select(c->db, db_stmt(c->db, W_LOOKUP + ci), a, &r) == -1) {
+		if (db_select(c->db, wstmt(c, W_LOOKUP + n - 1), a, &r) == -1) {
 			db_res_free(&r);
 			return -1;
 		}
@@ -483,11 +491,11 @@ insert_events(struct wctx *c, size_t nev)
 	size_t i = 0, k, ci;
 
 	while (i < nev) {
-		ci = chunk(nev - i, CHUNK_BITS);
+		ci = chunk(nev - i);
 		db_args_reset(&c->args);
-		for (k = 0; k < ((size_t)1 << ci); k++, i++)
+		for (k = 0; k < ci; k++, i++)
 			bind_event(&c->args, c->evs[i], NULL);
-		if (db_exec(c->db, db_stmt(c->db, W_EVENTS + ci), &c->args, NULL, NULL) == -1)
+		if (db_exec(c->db, wstmt(c, W_EVENTS + ci - 1), &c->args, NULL, NULL) == -1)
 			return -1;
 	}
 	return 0;
@@ -523,6 +531,17 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_strz(a, f ? f->os : "");
 }
 
+static __thread struct wctx *sort_ctx;
+
+static int
+sess_cmp(const void *a, const void *b)
+{
+	uint64_t x = sort_ctx->sess[*(const size_t *)a].id;
+	uint64_t y = sort_ctx->sess[*(const size_t *)b].id;
+
+	return x < y ? -1 : x > y;
+}
+
 static int
 upsert_sessions(struct wctx *c)
 {
@@ -533,13 +552,16 @@ upsert_sessions(struct wctx *c)
 	for (i = 0; i < c->nsess; i++)
 		if (c->sess[i].dirty)
 			dirty[n++] = i;
+	/* Rows locked in id order by every writer: no deadlock between them. */
+	sort_ctx = c;
+	qsort(dirty, n, sizeof(*dirty), sess_cmp);
 	i = 0;
 	while (i < n) {
-		ci = chunk(n - i, CHUNK_BITS);
+		ci = chunk(n - i);
 		db_args_reset(&c->args);
-		for (k = 0; k < ((size_t)1 << ci); k++, i++)
+		for (k = 0; k < ci; k++, i++)
 			bind_session(&c->args, &c->sess[dirty[i]]);
-		if (db_exec(c->db, db_stmt(c->db, W_SESSIONS + ci), &c->args, NULL, NULL) == -1)
+		if (db_exec(c->db, wstmt(c, W_SESSIONS + ci - 1), &c->args, NULL, NULL) == -1)
 			goto out;
 	}
 	rc = 0;
@@ -559,11 +581,10 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 
 	for (it = group; it != NULL; it = it->next)
 		it->skip = 0;
+	/* autocommit is off on this connection: the first statement begins. */
 	if (db_ensure(c->db) == -1 || crypt_random(&txn, sizeof(txn)) == -1)
 		return -1;
 	txn &= 0x7fffffffffffffffull;
-	if (db_begin(c->db) == -1)
-		return -1;
 	if (claim_batches(c, group, txn) == -1)
 		goto fail;
 	for (it = group; it != NULL; it = it->next) {
@@ -596,23 +617,26 @@ static void
 finish(struct writer *w, struct item *group, int ok)
 {
 	struct item *it, *next;
+	size_t rows = 0;
 
+	for (it = group; it != NULL; it = it->next)
+		rows += it->n;
 	pthread_mutex_lock(&w->lock);
+	w->queued_rows -= rows;
+	if (!ok)
+		w->down_until = now_ms() + DOWN_MS;
+	pthread_mutex_unlock(&w->lock);
+	/* Wake each waiter alone: no herd on the queue lock. */
 	for (it = group; it != NULL; it = next) {
-		next = it->next;
+		next = it->next;	/* it is gone once posted */
 		if (!ok)
 			it->result = WRITE_UNAVAILABLE;
 		else if (it->dup_of != NULL || it->skip)
 			it->result = WRITE_DUPLICATE;
 		else
 			it->result = WRITE_OK;
-		w->queued_rows -= it->n;
-		it->done = 1;
+		sem_post(&it->done);
 	}
-	if (!ok)
-		w->down_until = now_ms() + DOWN_MS;
-	pthread_cond_broadcast(&w->finished);
-	pthread_mutex_unlock(&w->lock);
 }
 
 static void
@@ -663,11 +687,13 @@ writer_main(void *arg)
 	struct wctx c;
 	struct writer *w = arg;
 	struct item *group, *it, **tailp;
-	size_t rows;
+	size_t rows, i;
 
 	memset(&c, 0, sizeof(c));
 	c.w = w;
-	c.db = db_open(w->conf, (const char *const *)w->sql, W__MAX, 1);
+	c.db = db_open(w->conf, (const char *const *)c.sql, W__MAX, 1);
+	db_on_connect(c.db, writer_session_sql,
+	    sizeof(writer_session_sql) / sizeof(writer_session_sql[0]));
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		while (w->head == NULL && !w->stopping)
@@ -694,6 +720,8 @@ writer_main(void *arg)
 		process(&c, group);
 	}
 	db_close(c.db);
+	for (i = 0; i < W__MAX; i++)
+		free(c.sql[i]);
 	db_args_free(&c.args);
 	free(c.evs);
 	free(c.sess);
@@ -711,10 +739,8 @@ writer_new(const struct conf *conf, int nthreads, size_t max_rows, size_t max_qu
 	w->max_rows = max_rows;
 	w->max_queue = max_queue;
 	w->tail = &w->head;
-	make_sql(w);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->queued, NULL);
-	pthread_cond_init(&w->finished, NULL);
 	w->threads = xcalloc((size_t)nthreads, sizeof(*w->threads));
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&w->threads[i], NULL, writer_main, w) != 0) {
@@ -741,19 +767,22 @@ writer_submit(struct writer *w, struct event *ev, size_t n, unsigned site_id,
 	it.n = n;
 	it.site_id = site_id;
 	it.batch_id = batch_id;
+	sem_init(&it.done, 0, 0);
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping || now_ms() < w->down_until ||
 	    w->queued_rows + n > w->max_queue) {
 		pthread_mutex_unlock(&w->lock);
+		sem_destroy(&it.done);
 		return WRITE_UNAVAILABLE;
 	}
 	*w->tail = &it;
 	w->tail = &it.next;
 	w->queued_rows += n;
 	pthread_cond_signal(&w->queued);
-	while (!it.done)
-		pthread_cond_wait(&w->finished, &w->lock);
 	pthread_mutex_unlock(&w->lock);
+	while (sem_wait(&it.done) == -1 && errno == EINTR)
+		;
+	sem_destroy(&it.done);
 	return it.result;
 }
 
@@ -770,11 +799,8 @@ writer_free(struct writer *w)
 	pthread_mutex_unlock(&w->lock);
 	for (i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
-	for (i = 0; i < W__MAX; i++)
-		free(w->sql[i]);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->queued);
-	pthread_cond_destroy(&w->finished);
 	free(w->threads);
 	free(w);
 }

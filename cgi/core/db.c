@@ -21,6 +21,8 @@ struct db {
 	size_t			 nstmts;
 	int			 alive;
 	unsigned		 err;
+	const char *const	*init;
+	size_t			 ninit;
 };
 
 static int
@@ -68,6 +70,7 @@ connect_db(struct db *db)
 	const char *sock;
 	int err = 0;
 	long long port;
+	size_t i;
 
 	if ((db->my = mysql_init(NULL)) == NULL) {
 		log_err("mysql_init failed");
@@ -98,9 +101,22 @@ connect_db(struct db *db)
 		drop(db);
 		return -1;
 	}
+	for (i = 0; i < db->ninit; i++)
+		if (mysql_query(db->my, db->init[i]) != 0) {
+			log_err("%s: %s", db->init[i], mysql_error(db->my));
+			drop(db);
+			return -1;
+		}
 	db->alive = 1;
 	db->err = 0;
 	return 0;
+}
+
+void
+db_on_connect(struct db *db, const char *const *sql, size_t n)
+{
+	db->init = sql;
+	db->ninit = n;
 }
 
 struct db *
@@ -403,6 +419,7 @@ db_select(struct db *db, MYSQL_STMT *st, struct db_args *a, struct db_res *r)
 	if (db_exec(db, st, a, NULL, NULL) == -1)
 		return -1;
 	r->stmt = st;
+	r->db = db;
 	if ((meta = mysql_stmt_result_metadata(st)) == NULL) {
 		log_err("statement returns no rows");
 		mysql_stmt_free_result(st);
@@ -444,7 +461,14 @@ db_fetch(struct db_res *r)
 	if (rc == MYSQL_NO_DATA)
 		return 0;
 	if (rc == 1) {
-		log_err("fetch: %s", mysql_stmt_error(r->stmt));
+		/* An error read while streaming rows is kept on the connection. */
+		if (mysql_stmt_errno(r->stmt) != 0) {
+			note(r->db, mysql_stmt_errno(r->stmt));
+			log_err("fetch: %s", mysql_stmt_error(r->stmt));
+		} else {
+			note(r->db, mysql_errno(r->db->my));
+			log_err("fetch: %s", mysql_error(r->db->my));
+		}
 		return -1;
 	}
 	for (i = 0; i < r->ncol; i++) {

@@ -29,6 +29,11 @@ struct db;
 struct db	*db_open(const struct conf *c, const char *const *stmts,
 		    size_t nstmts, int lazy);
 void		 db_close(struct db *);
+/*
+ * Fixed SQL run after every (re)connect, e.g. to set the isolation level
+ * or autocommit; the string must outlive the handle.
+ */
+void		 db_on_connect(struct db *, const char *const *sql, size_t n);
 /* Connect or reconnect if needed; 0 when usable, -1 (logged) when down. */
 int		 db_ensure(struct db *);
 /* 1 while the connection is believed usable. */
@@ -82,6 +87,7 @@ int	db_exec(struct db *, MYSQL_STMT *, struct db_args *,
 
 /* Rows of a SELECT, every column read as a string. */
 struct db_res {
+	struct db	*db;
 	MYSQL_STMT	*stmt;
 	MYSQL_BIND	*bind;
 	struct db_col {
