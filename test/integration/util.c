@@ -1,0 +1,408 @@
+/*
+ * util: HTTP, database and assertion helpers for the integration suites.
+ * Nothing here knows about one program; the suites hold their own SQL.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <curl/curl.h>
+
+#include "util.h"
+
+static const char	*base_url;
+static const char	*default_iface;
+
+int
+it_init(void)
+{
+	static struct buf url = BUF_INIT;
+	const char *u = getenv("TRACKR_URL");
+
+	if (u == NULL || *u == '\0') {
+		fprintf(stderr, "TRACKR_URL is not set: run this through "
+		    "`scripts/trackr test`, or set it to the stack's base URL\n");
+		return -1;
+	}
+	buf_reset(&url);
+	buf_adds(&url, u);
+	while (url.len > 0 && url.ptr[url.len - 1] == '/')
+		buf_setlen(&url, url.len - 1);
+	base_url = url.ptr;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "curl_global_init failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+void
+it_shutdown(void)
+{
+	curl_global_cleanup();
+}
+
+const char *
+it_url(void)
+{
+	return base_url;
+}
+
+void
+it_set_iface(const char *addr)
+{
+	default_iface = addr;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct buf *head = arg;
+
+	/* Keep only the last response's headers (after a 100 Continue, say). */
+	if (size * n >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		buf_reset(head);
+	buf_add(head, p, size * n);
+	return size * n;
+}
+
+int
+it_http(const struct it_req *rq, struct it_resp *out)
+{
+	struct curl_slist *hdrs = NULL;
+	struct buf url = BUF_INIT, line = BUF_INIT;
+	const char *method = rq->method, *iface, *ip = NULL;
+	CURL *h;
+	CURLcode cc;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	buf_init(&out->head, 0);
+	buf_init(&out->body, 0);
+	if ((h = curl_easy_init()) == NULL) {
+		fprintf(stderr, "curl_easy_init failed\n");
+		return -1;
+	}
+	if (method == NULL)
+		method = rq->body != NULL ? "POST" : "GET";
+	buf_adds(&url, base_url);
+	buf_adds(&url, rq->path);
+	curl_easy_setopt(h, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &out->body);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &out->head);
+	if ((iface = rq->iface ? rq->iface : default_iface) != NULL)
+		curl_easy_setopt(h, CURLOPT_INTERFACE, iface);
+
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (rq->body != NULL) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->len);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body);
+	}
+	/* Exactly the headers asked for: curl adds its own otherwise. */
+	hdrs = curl_slist_append(hdrs, "Expect:");
+	buf_reset(&line);
+	if (rq->ctype != NULL)
+		buf_addf(&line, "Content-Type: %s", rq->ctype);
+	else
+		buf_adds(&line, "Content-Type:");
+	hdrs = curl_slist_append(hdrs, line.ptr);
+	if (rq->ua == NULL || *rq->ua != '\0')
+		curl_easy_setopt(h, CURLOPT_USERAGENT, rq->ua ? rq->ua : IT_UA_CHROME);
+	else
+		hdrs = curl_slist_append(hdrs, "User-Agent:");
+	if (rq->origin != NULL) {
+		buf_reset(&line);
+		buf_addf(&line, "Origin: %s", rq->origin);
+		hdrs = curl_slist_append(hdrs, line.ptr);
+	}
+	if (rq->referer != NULL)
+		curl_easy_setopt(h, CURLOPT_REFERER, rq->referer);
+	for (i = 0; i < sizeof(rq->extra) / sizeof(rq->extra[0]) && rq->extra[i]; i++)
+		hdrs = curl_slist_append(hdrs, rq->extra[i]);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+
+	if ((cc = curl_easy_perform(h)) != CURLE_OK) {
+		fprintf(stderr, "%s %s: %s\n", method, url.ptr, curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	if (curl_easy_getinfo(h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip != NULL)
+		snprintf(out->local_ip, sizeof(out->local_ip), "%s", ip);
+	rc = 0;
+out:
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	buf_release(&line);
+	buf_release(&url);
+	return rc;
+}
+
+void
+it_resp_free(struct it_resp *r)
+{
+	buf_release(&r->head);
+	buf_release(&r->body);
+}
+
+int
+it_header(const struct it_resp *r, const char *name, struct buf *val)
+{
+	const char *p = r->head.ptr, *eol, *v, *end;
+	size_t n = strlen(name);
+	int found = 0;
+
+	buf_reset(val);
+	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		if ((size_t)(eol - p) <= n || p[n] != ':' || strncasecmp(p, name, n) != 0)
+			continue;
+		for (v = p + n + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
+			;
+		for (end = eol; end > v && (end[-1] == '\r' || end[-1] == ' '); end--)
+			;
+		if (found++ == 0)
+			buf_add(val, v, (size_t)(end - v));
+	}
+	return found;
+}
+
+json_object *
+it_json(const struct it_resp *r)
+{
+	if (r->body.len == 0)
+		return NULL;
+	return json_tokener_parse(r->body.ptr);
+}
+
+int
+it_json_true(const struct it_resp *r, const char *key)
+{
+	json_object *o = it_json(r), *v;
+	int yes = 0;
+
+	if (o != NULL && json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_boolean))
+		yes = json_object_get_boolean(v);
+	json_object_put(o);
+	return yes;
+}
+
+long long
+it_json_int(const struct it_resp *r, const char *key, long long def)
+{
+	json_object *o = it_json(r), *v;
+	long long n = def;
+
+	if (o != NULL && json_object_object_get_ex(o, key, &v) &&
+	    json_object_is_type(v, json_type_int))
+		n = json_object_get_int64(v);
+	json_object_put(o);
+	return n;
+}
+
+struct db *
+it_db_open(struct conf *c, const char *const *stmts, size_t n)
+{
+	const char *path = getenv("TRACKR_CONF");
+	struct db *db;
+
+	if (path == NULL || *path == '\0') {
+		fprintf(stderr, "TRACKR_CONF is not set: it names the test stack's trackr.conf\n");
+		return NULL;
+	}
+	if (conf_load(c, path) == -1) {
+		fprintf(stderr, "cannot read %s\n", path);
+		return NULL;
+	}
+	if ((db = db_open(c, stmts, n, 0)) == NULL)
+		fprintf(stderr, "cannot connect to the database named in %s\n", path);
+	return db;
+}
+
+static long long
+db_int_once(struct db *db, MYSQL_STMT *st, struct db_args *args, long long def)
+{
+	struct db_res r;
+	long long v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (db_select(db, st, args, &r) == 0) {
+		switch (db_fetch(&r)) {
+		case 1:
+			v = db_col_int(&r, 0, def);
+			break;
+		case 0:
+			v = def;
+			break;
+		}
+	}
+	db_res_free(&r);
+	return v;
+}
+
+long long
+it_db_int(struct db *db, size_t i, struct db_args *args, long long def)
+{
+	long long v = db_int_once(db, db_stmt(db, i), args, def);
+
+	/* After the server restarted, the first use finds the connection gone. */
+	if (v == -1 && !db_alive(db) && db_ensure(db) == 0)
+		v = db_int_once(db, db_stmt(db, i), args, def);
+	return v;
+}
+
+/* Backquote a name read from information_schema. */
+static void
+add_ident(struct buf *b, const char *s)
+{
+	buf_addch(b, '`');
+	for (; *s; s++) {
+		if (*s == '`')
+			buf_addch(b, '`');
+		buf_addch(b, *s);
+	}
+	buf_addch(b, '`');
+}
+
+int
+it_db_scan(struct db *db, const char *const *needles, const size_t *nlen,
+    size_t nneedles, struct buf *hits)
+{
+	static const char columns_sql[] =
+	    "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+	    "JOIN information_schema.tables t ON t.table_schema = c.table_schema "
+	    "AND t.table_name = c.table_name "
+	    "WHERE c.table_schema = DATABASE() AND t.table_type = 'BASE TABLE' "
+	    "AND c.data_type IN ('char', 'varchar', 'tinytext', 'text', 'mediumtext', "
+	    "'longtext', 'binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', "
+	    "'longblob', 'json', 'enum', 'set') ORDER BY c.table_name, c.column_name";
+	struct db_args a = DB_ARGS_INIT;
+	struct db_res r;
+	struct buf names = BUF_INIT, sql = BUF_INIT;
+	MYSQL_STMT *st, *q;
+	const char *p, *tab, *col;
+	size_t k;
+	long long n;
+	int rc = -1, row, found = 0;
+
+	buf_reset(hits);
+	if ((st = db_prepare(db, columns_sql)) == NULL)
+		return -1;
+	/* Read all names first: one statement at a time on a connection. */
+	if (db_select(db, st, NULL, &r) == -1) {
+		db_res_free(&r);
+		goto out;
+	}
+	while ((row = db_fetch(&r)) == 1) {
+		buf_adds(&names, db_col(&r, 0, NULL));
+		buf_addch(&names, '\0');
+		buf_adds(&names, db_col(&r, 1, NULL));
+		buf_addch(&names, '\0');
+	}
+	db_res_free(&r);
+	if (row == -1)
+		goto out;
+	for (p = names.ptr; p < names.ptr + names.len; p = col + strlen(col) + 1) {
+		tab = p;
+		col = tab + strlen(tab) + 1;
+		/*
+		 * Table and column names come from information_schema, not from
+		 * input, and each is quoted; the needle is a bound argument.
+		 */
+		buf_reset(&sql);
+		buf_adds(&sql, "SELECT COUNT(*) FROM ");
+		add_ident(&sql, tab);
+		buf_adds(&sql, " WHERE LOCATE(?, CAST(");
+		add_ident(&sql, col);
+		buf_adds(&sql, " AS BINARY)) > 0");
+		if ((q = db_prepare(db, sql.ptr)) == NULL)
+			goto out;
+		for (k = 0; k < nneedles; k++) {
+			db_args_reset(&a);
+			db_arg_blob(&a, needles[k], nlen[k]);
+			if ((n = db_int_once(db, q, &a, 0)) == -1) {
+				mysql_stmt_close(q);
+				goto out;
+			}
+			if (n > 0) {
+				buf_addf(hits, "%s.%s (%lld rows, needle %zu)\n", tab, col, n, k);
+				found++;
+				break;
+			}
+		}
+		mysql_stmt_close(q);
+	}
+	rc = found;
+out:
+	mysql_stmt_close(st);
+	db_args_free(&a);
+	buf_release(&sql);
+	buf_release(&names);
+	return rc;
+}
+
+void
+it_token(char *out, size_t n)
+{
+	static const char abc[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char r[256];
+	size_t i, got = 0;
+	ssize_t k;
+	int fd;
+
+	while (got < n) {
+		size_t want = n - got < sizeof(r) ? n - got : sizeof(r);
+
+		if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1 ||
+		    (k = read(fd, r, want)) <= 0) {
+			fprintf(stderr, "cannot read /dev/urandom\n");
+			abort();
+		}
+		close(fd);
+		for (i = 0; i < (size_t)k; i++)
+			out[got++] = abc[r[i] & 63];
+	}
+	out[n] = '\0';
+}
+
+int
+it_check(int ok, unsigned line, const char *file, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	if (ok) {
+		CU_assertImplementation(CU_TRUE, line, "", file, "", CU_FALSE);
+		return 1;
+	}
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	/* CUnit copies the text into its failure record. */
+	CU_assertImplementation(CU_FALSE, line, msg.ptr, file, "", CU_FALSE);
+	buf_release(&msg);
+	return 0;
+}

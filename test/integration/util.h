@@ -1,0 +1,106 @@
+/*
+ * util: what the integration suites share.  They talk to the real stack
+ * (nginx in front of the FastCGI programs, a private MariaDB) that
+ * `scripts/trackr test` starts: HTTP through libcurl, rows through
+ * cgi/core/db.h, and CUnit checks that say what went wrong.
+ */
+#ifndef TRACKR_IT_UTIL_H
+#define TRACKR_IT_UTIL_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "db.h"
+
+/* A current desktop Chrome on Windows: classified as a browser, not a bot. */
+#define IT_UA_CHROME "Mozilla/5.0 (Windows NT 10.0; Win64; x64) " \
+	"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+
+/* One HTTP request.  Every pointer is borrowed for the call only. */
+struct it_req {
+	const char	*method;	/* NULL: POST when body is set, else GET */
+	const char	*path;		/* appended to $TRACKR_URL, e.g. "/api/event" */
+	const char	*ctype;		/* Content-Type; NULL sends none */
+	const char	*body;		/* may hold NUL bytes: len counts */
+	size_t		 len;
+	const char	*ua;		/* NULL: IT_UA_CHROME; "": no User-Agent at all */
+	const char	*origin;	/* Origin header, or NULL */
+	const char	*referer;	/* Referer header, or NULL */
+	const char	*extra[4];	/* more "Name: value" lines, NULL-terminated */
+	const char	*iface;		/* local address; NULL: it_set_iface()'s */
+};
+
+/* The answer; free with it_resp_free(). */
+struct it_resp {
+	long		 status;	/* 0 when no answer came */
+	struct buf	 head;		/* header lines of the final response */
+	struct buf	 body;
+	char		 local_ip[64];	/* the address the request was sent from */
+};
+
+/*
+ * Read $TRACKR_URL (required) and start libcurl.  Returns 0, or -1 after
+ * printing what is missing.  Call once, before any thread starts.
+ */
+int		 it_init(void);
+void		 it_shutdown(void);
+/* The base URL without a trailing slash. */
+const char	*it_url(void);
+/* The local address every request is sent from unless it names its own. */
+void		 it_set_iface(const char *addr);
+
+/*
+ * Send rq and wait for the answer; thread-safe.  Returns 0 with *out
+ * filled, or -1 (printed) when no HTTP answer came; out must be freed
+ * with it_resp_free() either way.
+ */
+int		 it_http(const struct it_req *rq, struct it_resp *out);
+void		 it_resp_free(struct it_resp *);
+/*
+ * The value of response header name (any case), trimmed, in *val (reset
+ * first).  Returns the number of such headers (0 when absent).
+ */
+int		 it_header(const struct it_resp *, const char *name, struct buf *val);
+/* The body parsed as JSON, or NULL; the caller puts it. */
+json_object	*it_json(const struct it_resp *);
+/* 1 when the body is a JSON object whose member key is true. */
+int		 it_json_true(const struct it_resp *, const char *key);
+/* The integer member key of the body, or def when absent or not an integer. */
+long long	 it_json_int(const struct it_resp *, const char *key, long long def);
+
+/*
+ * Open the database named by $TRACKR_CONF (read into *c, which the caller
+ * frees with conf_free() after db_close()).  Returns NULL (printed) on
+ * failure.  stmts is the suite's fixed SQL, as for db_open().
+ */
+struct db	*it_db_open(struct conf *c, const char *const *stmts, size_t n);
+/*
+ * Run statement i with args and return the first column of the first row
+ * as an integer: def when there is no row or it is NULL, -1 on error.
+ */
+long long	 it_db_int(struct db *, size_t i, struct db_args *args, long long def);
+/*
+ * Look in every character and binary column of every table of the
+ * current database for any of the needles (nlen[k] bytes each, compared
+ * byte for byte).  Writes "table.column" of each hit to hits, one a line.
+ * Returns the number of columns with a hit, or -1 on error.
+ */
+int		 it_db_scan(struct db *, const char *const *needles, const size_t *nlen,
+		    size_t nneedles, struct buf *hits);
+
+/* n random characters of [A-Za-z0-9_-] and a NUL into out (n + 1 bytes). */
+void		 it_token(char *out, size_t n);
+
+/*
+ * A CUnit assertion with a message made from fmt: the failure report says
+ * what was sent and what came back, not just which line failed.
+ */
+#define IT_CHECK(cond, ...) \
+	it_check((cond) ? 1 : 0, __LINE__, __FILE__, __VA_ARGS__)
+int		 it_check(int ok, unsigned line, const char *file, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+#endif
