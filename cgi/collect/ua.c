@@ -10,8 +10,7 @@
 
 #include "ua.h"
 
-#define UA_MAXTOK	24	/* products kept; the rest are ignored */
-#define UA_MAXITEM	32	/* comment items kept */
+#define UA_MAXTOK	24	/* products and marked comment items kept */
 #define VER_DIGITS	6	/* longer version components are garbage */
 
 /* Tokens we recognise among products and comment items, by exact name. */
@@ -54,49 +53,104 @@ enum mark {
 	MK__MAX
 };
 
-static const struct {
+/*
+ * Marker names by length, so a token is compared with a handful of names
+ * of its own length only.  A name filed under the wrong length never
+ * matches: the unit tests hold one User-Agent per marker.
+ */
+struct mk_name {
 	const char	*name;
-	size_t		 len;
 	enum mark	 mk;
-} marks[] = {
-#define M(s, m)	{ s, sizeof(s) - 1, m }
-	M("Chrome", MK_CHROME),
-	M("Safari", MK_SAFARI),
-	M("Mobile", MK_MOBILE),
-	M("Version", MK_VERSION),
-	M("Firefox", MK_FIREFOX),
-	M("Edg", MK_EDG),
-	M("EdgA", MK_EDGA),
-	M("EdgiOS", MK_EDGIOS),
-	M("Edge", MK_EDGE),
-	M("CriOS", MK_CRIOS),
-	M("FxiOS", MK_FXIOS),
-	M("OPR", MK_OPR),
-	M("OPT", MK_OPT),
-	M("OPiOS", MK_OPIOS),
-	M("Opera", MK_OPERA),
-	M("Opera Mini", MK_OPERAMINI),
-	M("SamsungBrowser", MK_SAMSUNG),
-	M("YaBrowser", MK_YANDEX),
-	M("UCBrowser", MK_UC),
-	M("UBrowser", MK_UC),
-	M("Vivaldi", MK_VIVALDI),
-	M("Silk", MK_SILK),
-	M("Kindle", MK_KINDLE),
-	M("GSA", MK_GSA),
-	M("DuckDuckGo", MK_DDG),
-	M("Instagram", MK_INSTAGRAM),
-	M("FBAN", MK_FBAN),
-	M("FB_IAB", MK_FBIAB),
-	M("FBAV", MK_FBAV),
-	M("MiuiBrowser", MK_MIUI),
-	M("HuaweiBrowser", MK_HUAWEI),
-	M("Chromium", MK_CHROMIUM),
-	M("HeadlessChrome", MK_HEADLESS),
-	M("Trident", MK_TRIDENT),
-	M("Tablet", MK_TABLET),
-	M("wv", MK_WV),
-#undef M
+};
+
+static const struct mk_name mk_len2[] = {
+	{ "wv", MK_WV },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len3[] = {
+	{ "Edg", MK_EDG },
+	{ "OPR", MK_OPR },
+	{ "OPT", MK_OPT },
+	{ "GSA", MK_GSA },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len4[] = {
+	{ "EdgA", MK_EDGA },
+	{ "Edge", MK_EDGE },
+	{ "Silk", MK_SILK },
+	{ "FBAN", MK_FBAN },
+	{ "FBAV", MK_FBAV },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len5[] = {
+	{ "CriOS", MK_CRIOS },
+	{ "FxiOS", MK_FXIOS },
+	{ "OPiOS", MK_OPIOS },
+	{ "Opera", MK_OPERA },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len6[] = {
+	{ "Chrome", MK_CHROME },
+	{ "Safari", MK_SAFARI },
+	{ "Mobile", MK_MOBILE },
+	{ "EdgiOS", MK_EDGIOS },
+	{ "Kindle", MK_KINDLE },
+	{ "FB_IAB", MK_FBIAB },
+	{ "Tablet", MK_TABLET },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len7[] = {
+	{ "Version", MK_VERSION },
+	{ "Firefox", MK_FIREFOX },
+	{ "Vivaldi", MK_VIVALDI },
+	{ "Trident", MK_TRIDENT },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len8[] = {
+	{ "UBrowser", MK_UC },
+	{ "Chromium", MK_CHROMIUM },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len9[] = {
+	{ "YaBrowser", MK_YANDEX },
+	{ "UCBrowser", MK_UC },
+	{ "Instagram", MK_INSTAGRAM },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len10[] = {
+	{ "Opera Mini", MK_OPERAMINI },
+	{ "DuckDuckGo", MK_DDG },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len11[] = {
+	{ "MiuiBrowser", MK_MIUI },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len13[] = {
+	{ "HuaweiBrowser", MK_HUAWEI },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name mk_len14[] = {
+	{ "SamsungBrowser", MK_SAMSUNG },
+	{ "HeadlessChrome", MK_HEADLESS },
+	{ NULL, MK__MAX }
+};
+
+static const struct mk_name *const marks[15] = {
+	NULL, NULL, mk_len2, mk_len3, mk_len4, mk_len5,
+	mk_len6, mk_len7, mk_len8, mk_len9, mk_len10,
+	mk_len11, NULL, mk_len13, mk_len14,
 };
 
 /*
@@ -227,16 +281,23 @@ static const char *const *const botkw[26] = {
 	kw_w, NULL, kw_y, kw_z,
 };
 
+/* ASCII lower case by table: the bot scan looks at every byte. */
+#define LC(c)		((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 : (c))
+#define LC4(c)		LC(c), LC(c + 1), LC(c + 2), LC(c + 3)
+#define LC16(c)		LC4(c), LC4(c + 4), LC4(c + 8), LC4(c + 12)
+#define LC64(c)		LC16(c), LC16(c + 16), LC16(c + 32), LC16(c + 48)
+static const unsigned char lower[256] = {
+	LC64(0), LC64(64), LC64(128), LC64(192)
+};
+#undef LC64
+#undef LC16
+#undef LC4
+#undef LC
+
 static int
 isdig(int c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static unsigned char
-lc(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
 }
 
 /* Does the n bytes at s start with the lower-case keyword kw, in any case? */
@@ -246,7 +307,7 @@ ci_prefix(const char *s, size_t n, const char *kw)
 	size_t i;
 
 	for (i = 0; kw[i] != '\0'; i++)
-		if (i == n || lc((unsigned char)s[i]) != (unsigned char)kw[i])
+		if (i == n || lower[(unsigned char)s[i]] != (unsigned char)kw[i])
 			return 0;
 	return 1;
 }
@@ -264,21 +325,25 @@ bot_scan(const char *s, size_t n)
 {
 	const char *const *kw;
 	size_t i;
-	unsigned char c;
+	unsigned char c, next;
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c < 0x20 || c == 0x7f)
 			return 1;
-		c = lc(c);
+		c = lower[c];
 		if (c < 'a' || c > 'z' || (kw = botkw[c - 'a']) == NULL)
 			continue;
+		/* keywords have 3 bytes or more: test the second one first */
+		next = i + 1 < n ? lower[(unsigned char)s[i + 1]] : 0;
 		for (; *kw != NULL; kw++) {
-			if (!ci_prefix(s + i, n - i, *kw))
+			if ((unsigned char)(*kw)[1] != next ||
+			    !ci_prefix(s + i + 2, n - i - 2, *kw + 2))
 				continue;
 			/* Cubot is a phone maker, not a robot. */
-			if (c == 'b' && i >= 2 && lc(s[i - 2]) == 'c' &&
-			    lc(s[i - 1]) == 'u')
+			if (c == 'b' && i >= 2 &&
+			    lower[(unsigned char)s[i - 2]] == 'c' &&
+			    lower[(unsigned char)s[i - 1]] == 'u')
 				continue;
 			return 1;
 		}
@@ -323,14 +388,17 @@ ver_copy(char *dst, const char *p, size_t n)
 static int
 mark(struct scan *sc, const struct tok *t)
 {
-	size_t i;
+	const struct mk_name *m;
 
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (marks[i].len == t->nlen && marks[i].name[0] == t->name[0] &&
-		    memcmp(marks[i].name, t->name, t->nlen) == 0) {
-			if (sc->mk[marks[i].mk] != NULL)
+	if (t->nlen >= sizeof(marks) / sizeof(marks[0]) ||
+	    (m = marks[t->nlen]) == NULL)
+		return 0;
+	for (; m->name != NULL; m++)
+		if (m->name[0] == t->name[0] &&
+		    memcmp(m->name, t->name, t->nlen) == 0) {
+			if (sc->mk[m->mk] != NULL)
 				return 0;
-			sc->mk[marks[i].mk] = t;
+			sc->mk[m->mk] = t;
 			return 1;
 		}
 	return 0;
@@ -515,6 +583,11 @@ add_prod(struct scan *sc, const char *s, size_t n)
 	}
 	if (sc->nprod == UA_MAXTOK)
 		return;
+	/* "XiaoMi/MiuiBrowser/14.4.0": the browser is the second name */
+	if (HAS_PREFIX(s, n, "XiaoMi/")) {
+		s += 7;
+		n -= 7;
+	}
 	split_tok(&sc->prod[sc->nprod], s, n);
 	if (sc->prod[sc->nprod].nlen == 0)
 		return;

@@ -142,6 +142,11 @@ test_internal(void)
 		{ "http://127.0.0.1:8000/", "127.0.0.1", "", "" },
 		/* other IPs of a /16 are not the same site */
 		{ "http://127.0.1.1/", "127.0.0.1", "127.0.1.1", "127.0.1.1" },
+		/* a public suffix above the page is not the page's site */
+		{ "https://github.io/", "alice.github.io", "github.io", "github.io" },
+		{ "https://s3.amazonaws.com/", "bucket.s3.amazonaws.com", "s3.amazonaws.com", "s3.amazonaws.com" },
+		{ "https://bucket.s3.amazonaws.com/x", "bucket.s3.amazonaws.com", "", "" },
+		{ "https://a.bucket.s3.amazonaws.com/x", "bucket.s3.amazonaws.com", "", "" },
 	};
 
 	run_ref(c, sizeof(c) / sizeof(c[0]));
