@@ -41,6 +41,28 @@ with_lock() {
 	LOCK_FDS[$name]=$fd
 }
 
+# daemon CMD...: runs CMD in a new session without the lock descriptors
+# (a daemon holding var/.lock-up would block every later run).  Meant for
+# the background (`daemon ... &`): the subshell execs, so $! is CMD's pid.
+daemon() {
+	local fd
+	for fd in "${LOCK_FDS[@]}"; do
+		eval "exec $fd>&-"
+	done
+	exec setsid "$@"
+}
+
+# without_locks CMD...: CMD in the foreground without the lock descriptors,
+# for programs that daemonize themselves (nginx).
+without_locks() {
+	(
+		for fd in "${LOCK_FDS[@]}"; do
+			eval "exec $fd>&-"
+		done
+		exec "$@"
+	)
+}
+
 release_lock() {
 	local fd=${LOCK_FDS[$1]:-}
 	[[ -n $fd ]] || return 0
@@ -152,7 +174,7 @@ render() {
 	done
 	sed -e "s|^\([[:space:]]*\)#${mode}# \{0,1\}|\1|" -e '/^[[:space:]]*#[a-z]\{1,\}#/d' \
 		"${sedargs[@]}" "$tpl" >"$tmp"
-	if grep -n '@[A-Z_]*@' "$tmp" >&2; then
+	if grep -n '^[^#]*@[A-Z_]\{1,\}@' "$tmp" >&2; then
 		rm -f "$tmp"
 		die "$(rel "$tpl"): unreplaced markers above"
 	fi

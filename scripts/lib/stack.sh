@@ -114,7 +114,7 @@ start_mariadb() {
 			}
 		fi
 		info "starting mariadbd"
-		setsid mariadbd --defaults-file="$MYCNF" --user="$(id -un)" \
+		daemon mariadbd --defaults-file="$MYCNF" --user="$(id -un)" \
 			>>"$LOGDIR/mysqld.out" 2>&1 </dev/null &
 		pid=$!
 	fi
@@ -250,7 +250,7 @@ start_collector() {
 	# A socket left by a collector that died would make the wait below
 	# succeed at once.
 	rm -f "$COLLECT_PID" "$COLLECT_SOCK"
-	setsid "$COLLECT_BIN" -c "$CONF" >>"$LOGDIR/collect.log" 2>&1 </dev/null &
+	daemon "$COLLECT_BIN" -c "$CONF" >>"$LOGDIR/collect.log" 2>&1 </dev/null &
 	pid=$!
 	printf '%s\n' "$pid" >"$COLLECT_PID"
 	for ((i = 0; i < 300; i++)); do
@@ -258,7 +258,7 @@ start_collector() {
 		pid_alive "$pid" || break
 		sleep 0.1
 	done
-	if ! pid_alive "$pid" || [[ ! -S $COLLECT_SOCK ]]; then
+	if ! pidfile_ours "$COLLECT_PID" "$COLLECT_PAT" >/dev/null || [[ ! -S $COLLECT_SOCK ]]; then
 		show_tail "$LOGDIR/collect.log" 40
 		pid_alive "$pid" && stop_collector
 		die "trackr-collect did not come up with its socket $COLLECT_SOCK (log: $(rel "$LOGDIR")/collect.log)"
@@ -312,7 +312,7 @@ start_nginx() {
 	rm -f "$NGINX_PID"
 	port_in_use "$HTTP_PORT" &&
 		die "127.0.0.1:$HTTP_PORT is already in use by another program (not this stack's nginx)"
-	nginx_cmd 2>>"$LOGDIR/nginx-error.log" || {
+	without_locks nginx -c "$NGINX_CONF" -p "$NGINX_PREFIX/" </dev/null 2>>"$LOGDIR/nginx-error.log" || {
 		show_tail "$LOGDIR/nginx-error.log" 20
 		die "nginx failed to start (log: $(rel "$LOGDIR")/nginx-error.log)"
 	}
