@@ -89,7 +89,10 @@ run_integration() {
 		record "$name" 0 1 "$(rel "$bin") was not built (is it in the Makefile yet?)"
 		return 0
 	fi
+	local q
+	printf -v q '%q' "$ROOT/scripts/trackr"
 	(cd "$ROOT" && TRACKR_URL=$BASE_URL TRACKR_CONF=$CONF TRACKR_SITE_KEY=$SITE_KEY \
+		TRACKR_DB_STOP_CMD="$q db-stop --test" TRACKR_DB_START_CMD="$q db-start --test" \
 		timeout 900 "$bin") 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
 	counts=$(cunit_counts "$out")
 	if [[ -z $counts ]]; then
