@@ -58,6 +58,8 @@ struct tpl {
 	uint32_t	 nsegs, capsegs;
 	struct buf	 pool;
 	int		 text;	/* a *.txt template: no HTML, no escaping */
+	int		 included;	/* some template includes this one */
+	size_t		 toplevel_at;	/* an @name outside any section, +1; 0: none */
 	int		 mark;	/* link: 0 new, 1 on the path, 2 done */
 	int		 depth;	/* link: partial levels below this one */
 	int		 stack;	/* link: contexts this template may push */
@@ -611,9 +613,9 @@ lex_name(struct parser *p, size_t *jp, struct tag *tg)
 		else
 			return perr(p, j, "unknown name '%.*s': only @index, "
 			    "@first and @last", (int)(k - j), s + j);
-		if (p->nopen == 0)
-			return perr(p, j, "'%.*s' outside any section",
-			    (int)(k - j), s + j);
+		/* Fine in a partial included inside a list: see link_set(). */
+		if (p->nopen == 0 && p->t->toplevel_at == 0)
+			p->t->toplevel_at = j + 1;
 		tg->nmlen = k - j;
 		*jp = k;
 		return 0;
@@ -1116,6 +1118,18 @@ link_set(struct tpl_set *set, struct buf *err)
 				return -1;
 			}
 			nd->a = (uint32_t)(c - set->t);
+			c->included = 1;
+		}
+	}
+	for (i = 0; i < set->n; i++) {
+		t = &set->t[i];
+		if (t->toplevel_at && !t->included) {
+			const char *at = t->src + t->toplevel_at - 1;
+
+			locerr(err, t, t->toplevel_at - 1, "'%.*s' outside any "
+			    "section", (int)strspn(at + 1, "abcdefghijklmnopqrstuvwxyz") + 1,
+			    at);
+			return -1;
 		}
 	}
 	for (i = 0; i < set->n; i++)

@@ -204,6 +204,10 @@ test_href(void)
 		{ "\\/evil.example", "about:invalid" },
 		{ " //evil.example", "about:invalid" },
 		{ "/\\evil.example", "about:invalid" },
+		/* browsers drop tabs and newlines: these become "//evil" */
+		{ "/\t/evil.example", "about:invalid" },
+		{ "/\n/evil.example", "about:invalid" },
+		{ "\\\r\\evil.example", "about:invalid" },
 	};
 	struct buf want = BUF_INIT;
 	size_t i, len;
@@ -541,6 +545,10 @@ test_partial_refusals(void)
 	const struct tpl_src dup[] = {
 		{ "a.html", "1" }, { "a.html", "2" },
 	};
+	const struct tpl_src rowpage[] = {
+		{ "row.html", "<td>{{@index}} {{.}}</td>" },
+		{ "list.html", "{{#rows}}{{>row.html}}{{/rows}}" },
+	};
 	struct tpl_src chain[TPL_MAX_PARTIAL + 2];
 	char names[TPL_MAX_PARTIAL + 2][16], texts[TPL_MAX_PARTIAL + 2][32];
 	struct tpl_set *set;
@@ -553,6 +561,21 @@ test_partial_refusals(void)
 	check_load_fail(__LINE__, badname, 1, "a.html:1:4: bad partial name '../etc/passwd'");
 	check_load_fail(__LINE__, dup, 2, "a.html: duplicate template name");
 	FAIL("{{>string.html}}", "partial 'string.html' includes itself");
+	check_load_fail(__LINE__, rowpage, 1, "row.html:1:7: '@index' outside any section");
+
+	/* @index at the top of a partial is fine when a list includes it. */
+	set = load(rowpage, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+	{
+		struct buf out = BUF_INIT;
+		json_object *v = json_tokener_parse("{\"rows\": [\"a\", \"b\"]}");
+
+		CU_ASSERT_EQUAL(tpl_render(set, "list.html", v, &out, TPL_STRICT), 0);
+		CU_ASSERT_STRING_EQUAL(out.ptr, "<td>0 a</td><td>1 b</td>");
+		buf_release(&out);
+		json_object_put(v);
+	}
+	tpl_free(set);
 
 	/* A chain of TPL_MAX_PARTIAL includes loads; one more does not. */
 	for (n = TPL_MAX_PARTIAL + 1; n <= TPL_MAX_PARTIAL + 2; n++) {
@@ -599,7 +622,8 @@ test_parse_errors(void)
 	FAIL("{{a$}}", "string.html:1:4: expected '}}'");
 	FAIL("{{! never closed", "string.html:1:1: unclosed comment");
 	FAIL("{{=<% %>=}}", "changing delimiters is not supported");
-	FAIL("{{@index}}", "string.html:1:3: '@index' outside any section");
+	FAIL("x\n{{@index}}", "string.html:2:3: '@index' outside any section");
+	FAIL("{{#a}}{{/a}}{{@first}}", "string.html:1:15: '@first' outside any section");
 	FAIL("{{#a}}{{@count}}{{/a}}", "unknown name '@count'");
 	FAIL("{{>}}", "bad partial name ''");
 }
@@ -789,6 +813,42 @@ test_limits(void)
 	check_got(__LINE__, render(big, NULL, 0), big);
 	free(big);
 	FAIL("{{a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q}}", "name has more than 16 parts");
+
+	/* Sections around a partial add to those inside it. */
+	{
+		struct buf outer = BUF_INIT, inner = BUF_INIT;
+		struct tpl_src srcs[2];
+		struct tpl_set *set;
+
+		for (i = 0; i < TPL_MAX_NEST; i++)
+			buf_adds(&outer, "{{#a}}");
+		buf_adds(&outer, "{{>in.html}}");
+		for (i = 0; i < TPL_MAX_NEST; i++)
+			buf_adds(&outer, "{{/a}}");
+		for (i = 0; i < TPL_MAX_NEST - 1; i++)
+			buf_adds(&inner, "{{#b}}");
+		for (i = 0; i < TPL_MAX_NEST - 1; i++)
+			buf_adds(&inner, "{{/b}}");
+		srcs[0].name = "out.html";
+		srcs[0].text = outer.ptr;
+		srcs[1].name = "in.html";
+		srcs[1].text = inner.ptr;
+		set = load(srcs, 2);
+		CU_ASSERT_PTR_NOT_NULL(set);	/* 32 + 31 contexts */
+		tpl_free(set);
+		buf_reset(&inner);
+		for (i = 0; i < TPL_MAX_NEST; i++)
+			buf_adds(&inner, "{{#b}}");
+		for (i = 0; i < TPL_MAX_NEST; i++)
+			buf_adds(&inner, "{{/b}}");
+		srcs[1].text = inner.ptr;
+		set = load(srcs, 2);
+		CU_ASSERT_PTR_NULL(set);	/* 32 + 32 */
+		CU_ASSERT_PTR_NOT_NULL(strstr(errb.ptr, "sections nest deeper than 63 counting partials"));
+		tpl_free(set);
+		buf_release(&outer);
+		buf_release(&inner);
+	}
 }
 
 /* ------------------------------------------------------------------ */
