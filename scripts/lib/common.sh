@@ -83,22 +83,33 @@ pid_alive() {
 # trailing space so that "-c FILE " matches FILE exactly.
 pid_cmdline() {
 	local s
-	s=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	s=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
 	printf '%s ' "$s"
 }
 
 # pidfile_ours PIDFILE PATTERN: prints the pid when the file names a live
-# process whose command line contains PATTERN.  The pattern holds the
-# instance's own config path, so a recycled pid or another developer's stack
-# is never taken for ours.
+# process whose command line contains PATTERN.  The pattern holds the program
+# and the instance's own absolute config path, so a recycled pid or another
+# developer's stack is never taken for ours.  When the pid file is missing or
+# stale, the process is looked for by that same pattern, so that a lost pid
+# file does not leave a server running unseen.
 pidfile_ours() {
-	local pidfile=$1 pattern=$2 pid cmd
-	[[ -r $pidfile ]] || return 1
-	read -r pid <"$pidfile" 2>/dev/null || return 1
-	pid_alive "$pid" || return 1
-	cmd=$(pid_cmdline "$pid") || return 1
-	[[ $cmd == *"$pattern"* ]] || return 1
-	printf '%s\n' "$pid"
+	local pidfile=$1 pattern=$2 pid= cmd d
+	if [[ -r $pidfile ]] && read -r pid <"$pidfile" 2>/dev/null && pid_alive "$pid" &&
+		cmd=$(pid_cmdline "$pid") && [[ $cmd == *"$pattern"* ]]; then
+		printf '%s\n' "$pid"
+		return 0
+	fi
+	for d in /proc/[0-9]*; do
+		pid=${d#/proc/}
+		[[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+		cmd=$(pid_cmdline "$pid") || continue
+		if [[ $cmd == *"$pattern"* ]] && pid_alive "$pid"; then
+			printf '%s\n' "$pid"
+			return 0
+		fi
+	done
+	return 1
 }
 
 # children_of PID: direct children, from /proc (no procps needed).
@@ -123,6 +134,8 @@ stop_pid() {
 		rm -f "$pidfile"
 		return 0
 	fi
+	[[ -r $pidfile && $(<"$pidfile") == "$pid" ]] ||
+		warn "$name runs as pid $pid without its pid file $(rel "$pidfile")"
 	# Children are remembered with their command lines so that only the
 	# same processes are killed later, never a pid that got recycled.
 	local -A kidcmd=()

@@ -29,7 +29,8 @@ ensure_packages() {
 	fi
 	((EUID == 0)) || die "missing packages: ${missing[*]}; run as root or install them with apt-get"
 	info "installing: ${missing[*]}"
-	local -a apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends)
+	local -a apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+		-o Dpkg::Use-Pty=0 --no-install-recommends)
 	local lists
 	lists=$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null)
 	if [[ -z $lists ]] || ! "${apt[@]}" "${missing[@]}"; then
@@ -118,7 +119,7 @@ build_c() {
 	ensure_configure_script
 	step "building the C programs (var/build)"
 	configure_build "$BUILD_DIR" --enable-werror
-	make -C "$BUILD_DIR" -j2 ||
+	make -C "$BUILD_DIR" --no-print-directory -j2 ||
 		die "make failed in var/build (see above): the C programs do not build yet"
 	local b
 	for b in "$COLLECT_BIN" "$CTL_BIN"; do

@@ -30,9 +30,9 @@ instance_init() {
 	COLLECT_PID=$RUNDIR/collect.pid
 	NGINX_PID=$RUNDIR/nginx.pid
 	# What identifies our processes in /proc/PID/cmdline.
-	MYSQLD_PAT="--defaults-file=$MYCNF "
-	COLLECT_PAT=" -c $CONF "
-	NGINX_PAT=" -c $NGINX_CONF "
+	MYSQLD_PAT="mariadbd --defaults-file=$MYCNF "
+	COLLECT_PAT="trackr-collect -c $CONF "
+	NGINX_PAT="nginx -c $NGINX_CONF "
 }
 
 # run_dir_init: sockets live in VARDIR/run, unless that path is too long for

@@ -48,7 +48,7 @@ run_unit() {
 	while IFS= read -r trs; do
 		rm -f "$trs" "${trs%.trs}.log"
 	done < <(find "$dir" -name '*.trs' 2>/dev/null)
-	make -C "$dir" -j2 check 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
+	make -C "$dir" --no-print-directory -j2 check 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
 	while IFS= read -r trs; do
 		programs=$((programs + 1))
 		log=${trs%.trs}.log
