@@ -191,13 +191,16 @@ valid_name(const char *h, size_t n)
 	return label > 0;
 }
 
-/* "[...]" with hex digits, ':' and '.' (an embedded IPv4) inside. */
+/*
+ * "[...]" with hex digits, ':' and '.' (an embedded IPv4) inside, no
+ * longer than the longest IPv6 text (45 bytes).
+ */
 static int
 valid_ipv6(const char *h, size_t n)
 {
 	size_t i, colons = 0;
 
-	if (n < 4 || h[0] != '[' || h[n - 1] != ']')
+	if (n < 4 || n > 2 + 45 || h[0] != '[' || h[n - 1] != ']')
 		return 0;
 	for (i = 1; i < n - 1; i++) {
 		if (h[i] == ':')

@@ -801,6 +801,7 @@ ua_parse(const char *ua, size_t len, struct ua_info *out)
 
 	sc.nprod = 0;
 	memset(sc.mk, 0, sizeof(sc.mk));
+	memset(sc.osver, 0, sizeof(sc.osver));
 	sc.os = 0;
 	sc.msie = sc.rv = NULL;
 	sc.msielen = sc.rvlen = 0;

@@ -225,6 +225,17 @@ test_garbage(void)
 	ref_classify(p, n, "example.com", &ri);
 	CU_ASSERT_STRING_EQUAL(ri.domain, "");
 
+	/* an IPv6 literal longer than any address (found by fuzzing) */
+	n = sprintf(p, "http://[");
+	memset(p + n, ':', 300);
+	n += 300;
+	n += sprintf(p + n, "]/");
+	ref_classify(p, n, "example.com", &ri);
+	CU_ASSERT_STRING_EQUAL(ri.domain, "");
+	n = sprintf(p, "http://[0000:0000:0000:0000:0000:ffff:255.255.255.255]/");
+	ref_classify(p, n, "example.com", &ri);
+	CU_ASSERT_STRING_EQUAL(ri.domain, "[0000:0000:0000:0000:0000:ffff:255.255.255.255]");
+
 	/* a very long self host is ignored, not overrun */
 	memset(p, 'a', 4096);
 	p[4096] = '\0';

@@ -343,6 +343,12 @@ test_versions(void)
 	ua_parse(s, strlen(s), &ui);
 	CU_ASSERT_STRING_EQUAL(ui.os, "Android");
 	CU_ASSERT_STRING_EQUAL(ui.os_version, "");
+	/* an iPhone that does not say which iOS (found by fuzzing) */
+	s = "Mozilla/5.0 (iPhone; CP UiPhone OS 15_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.0 Mobile/15E148 Safari/605.1.15";
+	ua_parse(s, strlen(s), &ui);
+	CU_ASSERT_STRING_EQUAL(ui.os, "iOS");
+	CU_ASSERT_STRING_EQUAL(ui.os_version, "");
+	CU_ASSERT_EQUAL(ui.device, UA_DEVICE_MOBILE);
 }
 
 /* Every output field must be sane whatever the input. */
