@@ -278,8 +278,12 @@ stop_collector() {
 # serve and the sockets they connect to; otherwise (a checkout under a
 # private home directory, say) as root.
 nginx_user_init() {
-	if id nobody >/dev/null 2>&1 &&
-		runuser -u nobody -- test -x "$RUNDIR" -a -x "$WWWDIR" -a -x "$ROOT/public" 2>/dev/null; then
+	local js=$ROOT/public
+	[[ -f $ROOT/public/t.js ]] && js=$ROOT/public/t.js
+	if ((EUID != 0)); then
+		NGINX_USER=$(id -un)
+	elif id nobody >/dev/null 2>&1 &&
+		runuser -u nobody -- test -x "$RUNDIR" -a -x "$WWWDIR" -a -r "$js" 2>/dev/null; then
 		NGINX_USER="nobody $(id -gn nobody)"
 	else
 		NGINX_USER=root
@@ -338,6 +342,10 @@ stop_nginx() {
 stack_up() {
 	make_dirs
 	nginx_user_init
+	# Fail before starting anything when nginx could not listen.
+	if ! pidfile_ours "$NGINX_PID" "$NGINX_PAT" >/dev/null && port_in_use "$HTTP_PORT"; then
+		die "127.0.0.1:$HTTP_PORT is already in use by another program (not this stack's nginx)"
+	fi
 	start_mariadb
 	ensure_database
 	write_conf

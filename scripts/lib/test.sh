@@ -93,7 +93,7 @@ run_integration() {
 	printf -v q '%q' "$ROOT/scripts/trackr"
 	(cd "$ROOT" && TRACKR_URL=$BASE_URL TRACKR_CONF=$CONF TRACKR_SITE_KEY=$SITE_KEY \
 		TRACKR_DB_STOP_CMD="$q db-stop --test" TRACKR_DB_START_CMD="$q db-start --test" \
-		timeout 900 "$bin") 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
+		timeout --foreground -k 10 900 "$bin") 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
 	counts=$(cunit_counts "$out")
 	if [[ -z $counts ]]; then
 		record "$name" 0 1 "no CUnit summary, exit status $rc"
@@ -116,7 +116,7 @@ run_browser() {
 	rm -f "$tap"
 	(cd "$ROOT" && TRACKR_URL=$BASE_URL TRACKR_SITE_KEY=$SITE_KEY TRACKR_DB_CMD=$db_cmd \
 		CHROMIUM_PATH=$(command -v chromium || true) CHROME_PATH=$(command -v chromium || true) \
-		timeout 900 node --test --test-reporter=spec --test-reporter-destination=stdout \
+		timeout --foreground -k 10 900 node --test --test-reporter=spec --test-reporter-destination=stdout \
 		--test-reporter=tap --test-reporter-destination="$tap" test/browser/) 2>&1 |
 		tee "$out" || rc=${PIPESTATUS[0]}
 	pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" 2>/dev/null | tail -n 1 || true)
