@@ -88,11 +88,11 @@ CREATE TABLE events (
 	browser_version	VARCHAR(16) NOT NULL DEFAULT '',
 	os		VARCHAR(32) NOT NULL DEFAULT '',
 	os_version	VARCHAR(16) NOT NULL DEFAULT '',
-	screen_width	SMALLINT UNSIGNED NULL,
+	screen_width	INT UNSIGNED NULL,
 	engagement_ms	INT UNSIGNED NULL,
 	scroll_depth	TINYINT UNSIGNED NULL,
 	interactive	TINYINT(1) NOT NULL DEFAULT 1,
-	props		TEXT NULL CHECK (props IS NULL OR JSON_VALID(props)),
+	props		MEDIUMTEXT NULL CHECK (props IS NULL OR JSON_VALID(props)),
 	revenue_amount	DECIMAL(18,4) NULL,
 	revenue_currency CHAR(3) NULL,
 	-- client batch id; a retried batch is stored once

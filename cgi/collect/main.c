@@ -94,6 +94,23 @@ copy_cut(struct buf *dst, const char *s, size_t n, size_t max)
 	buf_add(dst, s, valid_utf8_cut(s, n, max));
 }
 
+/*
+ * A query parameter of the page URL, decoded, as storable text of at most
+ * 255 bytes; a value that decodes to invalid UTF-8 or control characters
+ * is dropped, as it would only fail the write.  1 when one was kept.
+ */
+static int
+query_text(const struct url_parts *u, const char *key, struct buf *dst)
+{
+	if (!url_query_param(u->query, u->querylen, key, dst, 255))
+		return 0;
+	if (!valid_text(dst->ptr, dst->len)) {
+		buf_reset(dst);
+		return 0;
+	}
+	return dst->len > 0;
+}
+
 /* Fill in what the server knows about an event. */
 static void
 enrich(const struct collect *app, struct event *e, const struct site_info *site,
@@ -111,6 +128,9 @@ enrich(const struct collect *app, struct event *e, const struct site_info *site,
 	e->ts_ms = ts;
 	if (url_split(e->url, strlen(e->url), &u) == 0) {
 		copy_cut(&e->hostname, u.host, u.hostlen, 253);
+		for (i = 0; i < e->hostname.len; i++)
+			if (e->hostname.ptr[i] >= 'A' && e->hostname.ptr[i] <= 'Z')
+				e->hostname.ptr[i] += 'a' - 'A';
 		copy_cut(&e->pathname, u.path, u.pathlen, EVENT_MAX_URL);
 		if (e->hash_mode && u.fraglen > 0) {
 			buf_addch(&e->pathname, '#');
@@ -119,12 +139,11 @@ enrich(const struct collect *app, struct event *e, const struct site_info *site,
 			    e->pathname.len, EVENT_MAX_URL));
 		}
 		for (i = 0; i < 5; i++)
-			url_query_param(u.query, u.querylen, utm_keys[i], &e->utm[i], 255);
+			query_text(&u, utm_keys[i], &e->utm[i]);
 		/* The source: utm_source, then ?source= or ?ref=, then the referrer. */
 		if (e->utm[0].len > 0)
 			buf_add(&e->source, e->utm[0].ptr, e->utm[0].len);
-		else if (url_query_param(u.query, u.querylen, "source", &tmp, 255) ||
-		    url_query_param(u.query, u.querylen, "ref", &tmp, 255))
+		else if (query_text(&u, "source", &tmp) || query_text(&u, "ref", &tmp))
 			buf_add(&e->source, tmp.ptr, tmp.len);
 	}
 	if (e->referrer != NULL && *e->referrer != '\0' &&
@@ -272,6 +291,10 @@ h_event(struct req *r, struct resp *resp)
 		break;
 	case WRITE_DUPLICATE:
 		rc = answer(resp, pixel_mode, origin, 0, "duplicate");
+		break;
+	case WRITE_FAILED:
+		cors(resp, origin);
+		rc = resp_error(resp, 500, "the events could not be stored");
 		break;
 	default:
 		rc = unavailable(resp, origin);

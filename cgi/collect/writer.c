@@ -613,8 +613,9 @@ fail:
 	return -1;
 }
 
+/* Hand every item of the group its result and wake its waiter. */
 static void
-finish(struct writer *w, struct item *group, int ok)
+finish(struct writer *w, struct item *group, int down)
 {
 	struct item *it, *next;
 	size_t rows = 0;
@@ -623,29 +624,54 @@ finish(struct writer *w, struct item *group, int ok)
 		rows += it->n;
 	pthread_mutex_lock(&w->lock);
 	w->queued_rows -= rows;
-	if (!ok)
+	if (down)
 		w->down_until = now_ms() + DOWN_MS;
 	pthread_mutex_unlock(&w->lock);
 	/* Wake each waiter alone: no herd on the queue lock. */
 	for (it = group; it != NULL; it = next) {
 		next = it->next;	/* it is gone once posted */
-		if (!ok)
-			it->result = WRITE_UNAVAILABLE;
-		else if (it->dup_of != NULL || it->skip)
-			it->result = WRITE_DUPLICATE;
-		else
-			it->result = WRITE_OK;
+		if (it->dup_of != NULL)
+			it->result = it->dup_of->result == WRITE_OK ?
+			    WRITE_DUPLICATE : it->dup_of->result;
 		sem_post(&it->done);
 	}
+}
+
+/* Store the group, retrying deadlocks; 0 or -1. */
+static int
+attempt(struct wctx *c, struct item *group, size_t nev)
+{
+	unsigned e;
+	int tries;
+
+	for (tries = 0; tries < TXN_TRIES; tries++) {
+		if (store(c, group, nev) == 0)
+			return 0;
+		e = db_errno(c->db);
+		/* Deadlocks and lock waits are worth another try; anything else is not. */
+		if (e != ER_LOCK_DEADLOCK && e != ER_LOCK_WAIT_TIMEOUT)
+			break;
+		log_info("retrying a group after error %u", e);
+	}
+	return -1;
+}
+
+static void
+set_results(struct item *group, enum write_result failed, int ok)
+{
+	struct item *it;
+
+	for (it = group; it != NULL; it = it->next)
+		if (it->dup_of == NULL)
+			it->result = !ok ? failed : it->skip ? WRITE_DUPLICATE : WRITE_OK;
 }
 
 static void
 process(struct wctx *c, struct item *group)
 {
-	struct item *it, *jt;
+	struct item *it, *jt, *next;
 	size_t nev = 0;
-	unsigned e;
-	int tries, ok = 0;
+	int ok;
 
 	/* The same batch id twice in one group: the later ones are duplicates. */
 	for (it = group; it != NULL; it = it->next) {
@@ -665,20 +691,34 @@ process(struct wctx *c, struct item *group)
 		c->evs = xrealloc(c->evs, nev * sizeof(*c->evs));
 		c->evcap = nev;
 	}
-	for (tries = 0; tries < TXN_TRIES && !ok; tries++) {
-		if (store(c, group, nev) == 0) {
-			ok = 1;
-			break;
+	ok = attempt(c, group, nev) == 0;
+	set_results(group, WRITE_UNAVAILABLE, ok);
+	if (!ok && db_alive(c->db) && group->next != NULL) {
+		/*
+		 * The database is up but refused the group: some request in
+		 * it holds a value it will not store.  Store each request on
+		 * its own, so only that one fails and its neighbours do not.
+		 */
+		log_err("a group of %zu events failed (error %u); storing its requests one by one",
+		    nev, db_errno(c->db));
+		for (it = group; it != NULL; it = it->next) {
+			if (it->dup_of != NULL)
+				continue;
+			next = it->next;
+			it->next = NULL;
+			ok = attempt(c, it, it->n) == 0;
+			set_results(it, db_alive(c->db) ? WRITE_FAILED : WRITE_UNAVAILABLE, ok);
+			if (!ok)
+				log_err("could not store a request of %zu events (error %u)",
+				    it->n, db_errno(c->db));
+			it->next = next;
 		}
-		e = db_errno(c->db);
-		/* Deadlocks and lock waits are worth another try; anything else is not. */
-		if (e != ER_LOCK_DEADLOCK && e != ER_LOCK_WAIT_TIMEOUT)
-			break;
-		log_info("retrying a group after error %u", e);
+		finish(c->w, group, !db_alive(c->db));
+		return;
 	}
 	if (!ok)
 		log_err("could not store %zu events (error %u)", nev, db_errno(c->db));
-	finish(c->w, group, ok);
+	finish(c->w, group, !ok && !db_alive(c->db));
 }
 
 static void *

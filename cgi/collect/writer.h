@@ -21,6 +21,7 @@ enum write_result {
 	WRITE_OK,		/* committed */
 	WRITE_DUPLICATE,	/* this batch id was stored before: nothing done */
 	WRITE_UNAVAILABLE,	/* database down or overloaded: nothing stored */
+	WRITE_FAILED,		/* the database refused these events: nothing stored */
 };
 
 #define SESSION_IDLE_MS	(30LL * 60 * 1000)
