@@ -39,12 +39,12 @@ parse(const char *body, size_t len, struct event_list *l)
 	memset(l, 0x5a, sizeof(*l));	/* the parser must initialise l */
 	rc = event_parse_body(body, len, l, &why);
 	if (rc == 0)
-		return l->n > 0 && l->ev != NULL ? NULL : "accepted without events";
+		return l->n > 0 && l->ev != NULL ? NULL : "BUG: accepted without events";
 	if (rc != -1)
-		return "returned neither 0 nor -1";
+		return "BUG: returned neither 0 nor -1";
 	if (!empty(l))
-		return "refused, but the list is not empty";
-	return why != NULL ? why : "refused without a reason";
+		return "BUG: refused, but the list is not empty";
+	return why != NULL ? why : "BUG: refused without a reason";
 }
 
 #define PARSE(s, l)	parse((s), strlen(s), (l))
@@ -81,7 +81,28 @@ accepted(const char *body)
 	return refused_with(body, NULL);
 }
 
+/*
+ * Refusal for whichever reason: a "\u0000" may be caught by the JSON
+ * reader or by the field's own check, and either keeps it out.
+ */
+static int
+refused_any(const char *body)
+{
+	struct event_list l;
+	const char *why;
+
+	why = parse(body, strlen(body), &l);
+	event_list_free(&l);
+	if (why == NULL || strncmp(why, "BUG: ", 5) == 0) {
+		fprintf(stderr, "\n  body %.200s\n  want a refusal, got \"%s\"\n",
+		    body, why ? why : "accepted");
+		return 0;
+	}
+	return 1;
+}
+
 #define NO(body, reason)	CU_ASSERT(refused_with((body), (reason)))
+#define NO_ANY(body)		CU_ASSERT(refused_any(body))
 #define YES(body)		CU_ASSERT(accepted(body))
 
 static void
@@ -406,8 +427,7 @@ test_props_refusals(void)
 	    "property names must be 1 to 300 bytes of text");
 	NO("{" PAGE "," SITE ",\"p\":{\"a\":\"line\\nbreak\"}}",
 	    "property values must be text");
-	NO("{" PAGE "," SITE ",\"p\":{\"a\":\"\\u0000\"}}",
-	    "property values must be text");
+	NO_ANY("{" PAGE "," SITE ",\"p\":{\"a\":\"\\u0000\"}}");
 	NO("{" PAGE "," SITE ",\"p\":{\"a\":\"x\\u0085\"}}",
 	    "property values must be text");
 	NO("{" PAGE "," SITE ",\"p\":{\"a\":1e400}}",
@@ -415,8 +435,7 @@ test_props_refusals(void)
 	NO("{" PAGE "," SITE ",\"p\":{\"a\":-1e400}}",
 	    "property values must be finite numbers");
 	/* A NUL escape inside the props string is refused as well. */
-	NO("{" PAGE "," SITE ",\"p\":\"{\\\"a\\\":\\\"\\\\u0000\\\"}\"}",
-	    "property values must be text");
+	NO_ANY("{" PAGE "," SITE ",\"p\":\"{\\\"a\\\":\\\"\\\\u0000\\\"}\"}");
 }
 
 static void
@@ -427,15 +446,17 @@ test_nul_and_utf8(void)
 
 	CU_ASSERT(same(parse(raw_nul, sizeof(raw_nul) - 1, &l), "NUL byte in body"));
 	event_list_free(&l);
-	NO("{\"n\":\"a\\u0000b\",\"u\":\"https://example.com/\"," SITE "}",
-	    "name must be 1 to 120 bytes of text");
-	NO("{\"n\":\"x\",\"u\":\"https://example.com/\\u0000\"," SITE "}",
-	    "url must be 1 to 2000 bytes of text");
-	NO("{" PAGE ",\"r\":\"\\u0000\"," SITE "}",
-	    "referrer must be at most 2000 bytes of text");
-	NO("{" PAGE ",\"d\":\"example.com\\u0000.evil\"}",
-	    "domain must be 1 to 253 bytes of text");
-	NO("{" PAGE ",\"s\":\"key\\u0000\"}", "site must be a site key");
+	/* "\u0000" in any text field: refused, never stored cut short. */
+	NO_ANY("{\"n\":\"a\\u0000b\",\"u\":\"https://example.com/\"," SITE "}");
+	NO_ANY("{\"n\":\"x\",\"u\":\"https://example.com/\\u0000\"," SITE "}");
+	NO_ANY("{" PAGE ",\"r\":\"\\u0000\"," SITE "}");
+	NO_ANY("{" PAGE ",\"d\":\"example.com\\u0000.evil\"}");
+	NO_ANY("{" PAGE ",\"s\":\"key\\u0000\"}");
+	NO_ANY("{" PAGE "," SITE ",\"$\":{\"amount\":\"\\u0000\",\"currency\":\"EUR\"}}");
+	NO_ANY("{" PAGE "," SITE ",\"$\":{\"amount\":\"1\",\"currency\":\"EU\\u0000\"}}");
+	NO_ANY("{\"batch_id\":\"abcdefgh\\u0000\"," SITE ",\"events\":[{" PAGE "}]}");
+	/* An escaped backslash before "u0000" is no NUL: plain text. */
+	YES("{\"n\":\"a\\\\u0000b\",\"u\":\"https://example.com/\"," SITE "}");
 	NO("{\"n\":\"\xff\",\"u\":\"https://example.com/\"," SITE "}",
 	    "body is not valid UTF-8");
 	NO("{\"n\":\"\xc0\xaf\",\"u\":\"https://example.com/\"," SITE "}",
@@ -560,12 +581,12 @@ test_revenue_refusals(void)
 {
 	static const char *const bad_amount[] = {
 		"", "-", "1.", ".5", "1.23456", "1e5", "abc", "1,5", " 1", "1 ",
-		"+1", "1.2.3", "--1", "1000000000000", "0x10", "\\u0000", "NaN",
+		"+1", "1.2.3", "--1", "1000000000000", "0x10", "NaN",
 		NULL
 	};
 	static const char *const bad_currency[] = {
 		"\"EU\"", "\"EURO\"", "\"E1R\"", "\"\"", "5", "null", "\"\\u00c9UR\"",
-		"\"E R\"", "\"EU\\u0000\"", NULL
+		"\"E R\"", NULL
 	};
 	struct buf b = BUF_INIT;
 	size_t i;
@@ -739,7 +760,6 @@ test_batch_refusals(void)
 	NO("{\"batch_id\":\"abcd efgh\"," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
 	NO("{\"batch_id\":\"abcdefgh!\"," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
 	NO("{\"batch_id\":\"abcd.efgh\"," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
-	NO("{\"batch_id\":\"abcdefgh\\u0000\"," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
 	NO("{\"batch_id\":\"\xc3\xa9" "bcdefgh\"," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
 	NO("{\"batch_id\":12345678," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
 	NO("{\"batch_id\":[\"abcdefgh\"]," SITE ",\"events\":[{" PAGE "}]}", BAD_ID);
@@ -758,15 +778,15 @@ query(const char *qs, const char *referer, struct event_list *l)
 	if (form_parse(&args, qs, strlen(qs), 100) == -1) {
 		kvlist_free(&args);
 		memset(l, 0, sizeof(*l));
-		return "form_parse refused the query";
+		return "BUG: form_parse refused the query";
 	}
 	rc = event_parse_query(&args, referer, l, &why);
 	kvlist_free(&args);
 	if (rc == 0)
-		return l->n == 1 && l->ev != NULL ? NULL : "accepted without one event";
+		return l->n == 1 && l->ev != NULL ? NULL : "BUG: accepted without one event";
 	if (!empty(l))
-		return "refused, but the list is not empty";
-	return why != NULL ? why : "refused without a reason";
+		return "BUG: refused, but the list is not empty";
+	return why != NULL ? why : "BUG: refused without a reason";
 }
 
 static int
@@ -921,7 +941,8 @@ test_query_lengths(void)
 /*
  * json-c keeps object keys as C strings, so a "\u0000" in a key cuts it:
  * the request is stored under another name instead of being refused.
- * Reported; build with -DTEST_KNOWN_BUGS to check a fix.
+ * The pixel's w is read with strtol(), which lets through what the JSON
+ * path refuses.  Reported; build with -DTEST_KNOWN_BUGS to check a fix.
  */
 static void
 test_known_bugs(void)
@@ -940,6 +961,11 @@ test_known_bugs(void)
 		CU_ASSERT_PTR_NOT_NULL(PARSE(bodies[i], &l));
 		event_list_free(&l);
 	}
+	/* strtol() skips white space and a sign, and stops at an encoded NUL. */
+	QNO("d=e.com&w=5%00junk", "https://e.com/", "w must be an integer from 0 to 100000");
+	QNO("d=e.com&w=%0a7", "https://e.com/", "w must be an integer from 0 to 100000");
+	QNO("d=e.com&w=%205", "https://e.com/", "w must be an integer from 0 to 100000");
+	QNO("d=e.com&w=+5", "https://e.com/", "w must be an integer from 0 to 100000");
 }
 #endif
 
