@@ -99,6 +99,8 @@ enum site {
 	SITE_RATE,	/* rate_limit = RATE_LIMIT */
 	SITE_CONC,	/* the concurrency run */
 	SITE_DOWN,	/* the database outage */
+	SITE_COLD,	/* first used while the database is down */
+	SITE_LATE,	/* first used after the database came back */
 	SITE_POISON,	/* values the database may refuse */
 	SITE_DEMO,	/* the stack's demo site ($TRACKR_SITE_KEY), bots allowed */
 	SITE__MAX
@@ -126,6 +128,8 @@ static struct site_row sites[SITE__MAX] = {
 	[SITE_RATE] =	{ "rate", 1, 0, 0, RATE_LIMIT },
 	[SITE_CONC] =	{ "conc", 1, 0, 0, 0 },
 	[SITE_DOWN] =	{ "down", 1, 0, 0, 0 },
+	[SITE_COLD] =	{ "cold", 1, 0, 0, 0 },
+	[SITE_LATE] =	{ "late", 1, 0, 0, 0 },
 	[SITE_POISON] =	{ "poison", 1, 0, 0, 0 },
 	[SITE_DEMO] =	{ "demo", 1, 1, 0, 0 },
 };
@@ -577,6 +581,18 @@ test_plausible_long(void)
 		    S(cell(&e, 0, EV_SOURCE)));
 		json_object_put(p);
 	}
+	rows_free(&e);
+
+	/* www.domain reports to domain when only that is registered; any case. */
+	m = mark(SITE_MAIN);
+	buf_reset(&b);
+	buf_addf(&b, "{\"name\":\"pageview\",\"url\":\"https://www.%s/\",\"domain\":\"WWW.%s\"}",
+	    d, d);
+	post("application/json", b.ptr, b.len, NULL, NULL, &r);
+	check_accepted("domain www. in capitals", &r, 1);
+	it_resp_free(&r);
+	events_after(SITE_MAIN, m, &e);
+	IT_CHECK(e.n == 1, "domain www.: %zu rows stored for the site, want 1", e.n);
 	rows_free(&e);
 	buf_release(&b);
 }
@@ -1185,6 +1201,8 @@ test_types(void)
 	refused_fields("batch holding a string", "\"events\":[\"pageview\"]");
 	refused_fields("batch_id too short", "\"batch_id\":\"abc\",\"events\":[{\"n\":\"pageview\","
 	    "\"u\":\"https://x.example/\"}]");
+	refused_fields("a batch event naming another site", "\"events\":[{\"n\":\"pageview\","
+	    "\"u\":\"https://x.example/\",\"s\":\"AAAAAAAAAAAAAAAAAAAAAA\"}]");
 	refused_fields("batch_id with a space", "\"batch_id\":\"abcdefgh ij\",\"events\":"
 	    "[{\"n\":\"pageview\",\"u\":\"https://x.example/\"}]");
 }
@@ -1721,16 +1739,37 @@ health(void)
 	return status;
 }
 
+/* An event for site s; its status, with the answer's Retry-After in *retry (0 when none). */
+static long
+send_event(enum site s, const char *path, int *retry)
+{
+	struct buf b = BUF_INIT, f = BUF_INIT, v = BUF_INIT;
+	struct it_resp r;
+	long status;
+
+	buf_addf(&f, "\"n\":\"pageview\",\"u\":\"https://x.example%s\"", path);
+	event_body(&b, s, f.ptr);
+	post("text/plain", b.ptr, b.len, NULL, NULL, &r);
+	status = r.status;
+	if (retry != NULL)
+		*retry = it_header(&r, "Retry-After", &v) == 1 ? atoi(v.ptr) : 0;
+	it_resp_free(&r);
+	buf_release(&v);
+	buf_release(&f);
+	buf_release(&b);
+	return status;
+}
+
 static void
 test_db_down(void)
 {
 	const char *stop = getenv("TRACKR_DB_STOP_CMD"), *start = getenv("TRACKR_DB_START_CMD");
-	struct buf b = BUF_INIT, v = BUF_INIT;
 	struct it_resp r;
 	struct timespec t0, t1;
 	long long before;
 	double took;
-	int i, rc, accepted = 0, first = -1, late503 = 0, hl503 = 0;
+	long st;
+	int i, rc, retry, accepted = 0, first = -1, late503 = 0, hl503 = 0;
 
 	if (stop == NULL || *stop == '\0' || start == NULL || *start == '\0') {
 		IT_CHECK(0, "TRACKR_DB_STOP_CMD and TRACKR_DB_START_CMD are not set, so the "
@@ -1738,32 +1777,45 @@ test_db_down(void)
 		    "and start the test MariaDB");
 		return;
 	}
-	event_body(&b, SITE_DOWN, "\"n\":\"pageview\",\"u\":\"https://x.example/before\"");
-	post("text/plain", b.ptr, b.len, NULL, NULL, &r);
-	check_accepted("before the outage", &r, 1);
-	it_resp_free(&r);
+	st = send_event(SITE_DOWN, "/before", NULL);
+	IT_CHECK(st == 202, "before the outage: got %ld, want 202", st);
 	before = events_of(SITE_DOWN);
 
 	fflush(NULL);
 	rc = system(stop);
 	if (!IT_CHECK(rc == 0, "TRACKR_DB_STOP_CMD failed (status %d): %s", rc, stop))
 		return;
-	event_body(&b, SITE_DOWN, "\"n\":\"pageview\",\"u\":\"https://x.example/during\"");
+	/* A site the collector has cached: the write fails. */
 	for (i = 0; i < 3; i++) {
-		post("text/plain", b.ptr, b.len, NULL, NULL, &r);
-		IT_CHECK(r.status == 503, "database down: got %ld %s, want 503", r.status, r.body.ptr);
-		IT_CHECK(it_header(&r, "Retry-After", &v) == 1 && atoi(v.ptr) > 0,
-		    "database down: Retry-After \"%s\"", v.ptr);
-		it_resp_free(&r);
+		st = send_event(SITE_DOWN, "/during", &retry);
+		IT_CHECK(st == 503 && retry > 0, "database down: got %ld with Retry-After %d, "
+		    "want 503 with Retry-After", st, retry);
+	}
+	st = health();
+	IT_CHECK(st == 503, "database down: /api/health %ld, want 503", st);
+	/*
+	 * Sites it has not seen yet: the lookup itself fails, on whichever
+	 * request thread takes it (several, so threads without a connection
+	 * and threads with a dead one are both met).
+	 */
+	for (i = 0; i < 6; i++) {
+		st = send_event(SITE_COLD, "/cold", &retry);
+		if (!IT_CHECK(st == 503 && retry > 0, "database down, a site not in the cache: got "
+		    "%ld with Retry-After %d, want 503%s", st, retry,
+		    st == 502 ? " (502: the collector is gone, it crashed?)" : ""))
+			break;
 	}
 	{
-		struct it_req rq = { .path = "/api/health" };
+		char key[23];
+		struct buf u = BUF_INIT;
 
-		it_http(&rq, &r);
-		IT_CHECK(r.status == 503, "database down: /api/health %ld, want 503", r.status);
-		IT_CHECK(it_header(&r, "Retry-After", &v) == 1,
-		    "database down: /api/health without Retry-After");
+		it_token(key, 22);
+		buf_addf(&u, "{\"s\":\"%s\",\"n\":\"pageview\",\"u\":\"https://x.example/\"}", key);
+		post("text/plain", u.ptr, u.len, NULL, NULL, &r);
+		IT_CHECK(r.status == 503 || r.status == 404, "database down, an unknown key: got "
+		    "%ld, want 503 (or 404)", r.status);
 		it_resp_free(&r);
+		buf_release(&u);
 	}
 
 	fflush(NULL);
@@ -1771,16 +1823,13 @@ test_db_down(void)
 	if (!IT_CHECK(rc == 0, "TRACKR_DB_START_CMD failed (status %d): %s", rc, start))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	event_body(&b, SITE_DOWN, "\"n\":\"pageview\",\"u\":\"https://x.example/after\"");
 	for (i = 0; i < 80 && first == -1; i++) {
-		post("text/plain", b.ptr, b.len, NULL, NULL, &r);
-		if (r.status == 202) {
+		if ((st = send_event(SITE_DOWN, "/after", NULL)) == 202) {
 			accepted++;
 			first = i;
-		} else
-			IT_CHECK(r.status == 503, "recovering: got %ld %s, want 503 or 202",
-			    r.status, r.body.ptr);
-		it_resp_free(&r);
+		} else if (!IT_CHECK(st == 503, "recovering: got %ld, want 503 or 202%s", st,
+		    st == 502 ? " (502 from nginx: the collector is gone)" : ""))
+			break;
 		if (first == -1)
 			usleep(250 * 1000);
 	}
@@ -1788,16 +1837,21 @@ test_db_down(void)
 	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (!IT_CHECK(first != -1, "no event accepted within 20 s of the database's return"))
 		return;
-	printf("\n  first event accepted %.1f s after the database started (attempt %d)", took, first + 1);
+	printf("\n  first event accepted %.1f s after the database started (attempt %d)\n",
+	    took, first + 1);
 
-	/* Back to normal: every request answered, none refused for a stale connection. */
+	/*
+	 * Back to normal: every request answered, none refused because a
+	 * connection made before the outage is found dead only when used.
+	 */
+	st = send_event(SITE_LATE, "/late", NULL);
+	IT_CHECK(st == 202, "after recovery, the first event of a site not in the cache: "
+	    "got %ld, want 202", st);
 	for (i = 0; i < 30; i++) {
-		post("text/plain", b.ptr, b.len, NULL, NULL, &r);
-		if (r.status == 202)
+		if (send_event(SITE_DOWN, "/after", NULL) == 202)
 			accepted++;
 		else
 			late503++;
-		it_resp_free(&r);
 		if (health() != 200)
 			hl503++;
 	}
@@ -1806,8 +1860,8 @@ test_db_down(void)
 	IT_CHECK(events_of(SITE_DOWN) == before + accepted,
 	    "outage: %lld stored since, %d acknowledged (the 503s must store nothing)",
 	    events_of(SITE_DOWN) - before, accepted);
-	buf_release(&v);
-	buf_release(&b);
+	IT_CHECK(events_of(SITE_COLD) == 0, "outage: %lld events stored for the site first "
+	    "seen during it", events_of(SITE_COLD));
 }
 
 /* No client address anywhere: not in any table, not in the logs. */

@@ -286,8 +286,8 @@ add_ident(struct buf *b, const char *s)
 	buf_addch(b, '`');
 }
 
-int
-it_db_scan(struct db *db, const char *const *needles, const size_t *nlen,
+static int
+scan_once(struct db *db, const char *const *needles, const size_t *nlen,
     size_t nneedles, struct buf *hits)
 {
 	static const char columns_sql[] =
@@ -360,6 +360,18 @@ out:
 	db_args_free(&a);
 	buf_release(&sql);
 	buf_release(&names);
+	return rc;
+}
+
+int
+it_db_scan(struct db *db, const char *const *needles, const size_t *nlen,
+    size_t nneedles, struct buf *hits)
+{
+	int rc = scan_once(db, needles, nlen, nneedles, hits);
+
+	/* After the server restarted, the first use finds the connection gone. */
+	if (rc == -1 && !db_alive(db) && db_ensure(db) == 0)
+		rc = scan_once(db, needles, nlen, nneedles, hits);
 	return rc;
 }
 
