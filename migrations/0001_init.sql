@@ -61,7 +61,8 @@ CREATE TABLE sessions (
 	device		VARCHAR(16) NOT NULL DEFAULT '',
 	browser		VARCHAR(32) NOT NULL DEFAULT '',
 	os		VARCHAR(32) NOT NULL DEFAULT '',
-	KEY sessions_visitor (visitor_id, last_seen),
+	-- last_seen is left out so that updating a session touches no index
+	KEY sessions_visitor (visitor_id),
 	KEY sessions_site_time (site_id, started_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 

@@ -559,7 +559,7 @@ event_parse_query(const struct kvlist *args, const char *referer,
 {
 	struct event *e;
 	const char *w;
-	char *end;
+	size_t wlen, i;
 	long v;
 
 	memset(l, 0, sizeof(*l));
@@ -605,9 +605,12 @@ event_parse_query(const struct kvlist *args, const char *referer,
 		*why = "r must be at most 2000 bytes of text";
 		goto fail;
 	}
-	if ((w = kv_get(args, "w", NULL)) != NULL) {
-		v = strtol(w, &end, 10);
-		if (*w == '\0' || *end != '\0' || v < 0 || v > EVENT_MAX_WIDTH) {
+	if ((w = kv_get(args, "w", &wlen)) != NULL) {
+		/* Digits only: strtol() alone would take blanks, signs and "5%00x". */
+		v = 0;
+		for (i = 0; i < wlen && i < 7 && w[i] >= '0' && w[i] <= '9'; i++)
+			v = v * 10 + (w[i] - '0');
+		if (wlen == 0 || i != wlen || v > EVENT_MAX_WIDTH) {
 			*why = "w must be an integer from 0 to 100000";
 			goto fail;
 		}

@@ -26,6 +26,7 @@
 #define CHUNK_MAX	256		/* rows per INSERT */
 #define LOOKUP_MAX	128		/* visitor ids per session lookup */
 #define TXN_TRIES	4
+#define SCACHE_SLOTS	(1u << 18)	/* sessions remembered between groups */
 #define DOWN_MS		1000		/* fail fast this long after a failure */
 
 enum wstmt {
@@ -110,6 +111,20 @@ struct writer {
 	size_t			 queued_rows;
 	int64_t			 down_until;
 	int			 stopping;
+	/*
+	 * Sessions this process wrote, by visitor: a hit that is still
+	 * active needs no lookup.  Only an active entry is trusted: another
+	 * process may have extended the session since (then it is still the
+	 * visitor's session) but cannot have ended it early.  A miss or an
+	 * expired entry asks the database.
+	 */
+	struct scache {
+		uint64_t	 visitor;
+		uint64_t	 id;
+		int64_t		 last_seen;
+		unsigned	 site_id;
+	}			*scache;
+	pthread_mutex_t		 scache_lock;
 };
 
 /* What one writer thread keeps between groups. */
@@ -171,7 +186,7 @@ wstmt(struct wctx *c, size_t i)
 		    "FROM sessions WHERE visitor_id IN (");
 		for (k = 0; k < n; k++)
 			buf_adds(&b, k ? ",?" : "?");
-		buf_adds(&b, ") AND last_seen >= FROM_UNIXTIME(?/1000) ORDER BY last_seen");
+		buf_adds(&b, ") AND last_seen >= FROM_UNIXTIME(?/1000)");
 		c->sql[i] = buf_detach(&b, NULL);
 	}
 	return db_stmt(c->db, i);
@@ -325,31 +340,84 @@ claim_batches(struct wctx *c, struct item *group, uint64_t txn)
 }
 
 /* Load the active sessions of the group's visitors, locking them. */
+static struct scache *
+scache_slot(struct writer *w, uint64_t visitor)
+{
+	return &w->scache[mix(visitor) & (SCACHE_SLOTS - 1)];
+}
+
+/* Put visitor's session from the cache when it is active since since; 1 if so. */
+static int
+from_cache(struct wctx *c, uint64_t visitor, int64_t since)
+{
+	struct writer *w = c->w;
+	struct scache e, *slot;
+	struct sess *s;
+
+	pthread_mutex_lock(&w->scache_lock);
+	slot = scache_slot(w, visitor);
+	e = *slot;
+	pthread_mutex_unlock(&w->scache_lock);
+	if (e.visitor != visitor || e.last_seen < since)
+		return 0;
+	if (sess_find(c, visitor) != NULL)
+		return 1;
+	s = sess_put(c, visitor);
+	s->id = e.id;
+	s->site_id = e.site_id;
+	s->last_seen = e.last_seen;
+	return 1;
+}
+
+/* Remember the sessions of a committed group. */
+static void
+to_cache(struct wctx *c)
+{
+	struct writer *w = c->w;
+	struct scache *slot;
+	size_t i;
+
+	pthread_mutex_lock(&w->scache_lock);
+	for (i = 0; i < c->nsess; i++) {
+		if (!c->sess[i].dirty)
+			continue;
+		slot = scache_slot(w, c->sess[i].visitor);
+		if (slot->visitor == c->sess[i].visitor &&
+		    slot->last_seen > c->sess[i].last_seen)
+			continue;
+		slot->visitor = c->sess[i].visitor;
+		slot->id = c->sess[i].id;
+		slot->site_id = c->sess[i].site_id;
+		slot->last_seen = c->sess[i].last_seen;
+	}
+	pthread_mutex_unlock(&w->scache_lock);
+}
+
+/* Find the active sessions of the group's visitors, from memory or the database. */
 static int
 load_sessions(struct wctx *c, size_t nev, int64_t since)
 {
 	struct db_args *a = &c->args;
-	uint64_t ids[LOOKUP_MAX];
+	uint64_t ids[LOOKUP_MAX], v;
 	struct db_res r;
 	struct sess *s;
-	size_t i = 0, n, k;
+	size_t i = 0, n, k, j;
+	int64_t last;
 	int row;
 
 	/* Visitor ids to look up, both salts, without repeats within a chunk. */
 	while (i < nev) {
 		n = 0;
 		for (; i < nev && n + 2 <= LOOKUP_MAX; i++) {
-			uint64_t v[2] = { c->evs[i]->visitor_id, c->evs[i]->prev_visitor_id };
+			uint64_t vs[2] = { c->evs[i]->visitor_id, c->evs[i]->prev_visitor_id };
 
 			for (k = 0; k < 2; k++) {
-				size_t j;
-
-				if (v[k] == 0)
+				if (vs[k] == 0 || from_cache(c, vs[k], since))
 					continue;
-				for (j = 0; j < n && ids[j] != v[k]; j++)
+				for (j = 0; j < n && ids[j] != vs[k]; j++)
 					;
 				if (j == n)
-					ids[n++] = v[k];
+					ids[n++] = vs[k];
 			}
 		}
 		if (n == 0)
@@ -362,12 +430,17 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 			db_res_free(&r);
 			return -1;
 		}
-		/* Ordered by last_seen: a visitor's latest session is put last. */
+		/* A visitor's latest session is the one that counts. */
 		while ((row = db_fetch(&r)) == 1) {
-			s = sess_put(c, (uint64_t)strtoull(db_col(&r, 1, NULL), NULL, 10));
+			v = (uint64_t)strtoull(db_col(&r, 1, NULL), NULL, 10);
+			last = db_col_int(&r, 3, 0);
+			if ((s = sess_find(c, v)) != NULL && s->last_seen >= last)
+				continue;
+			if (s == NULL)
+				s = sess_put(c, v);
 			s->id = strtoull(db_col(&r, 0, NULL), NULL, 10);
 			s->site_id = (unsigned)db_col_int(&r, 2, 0);
-			s->last_seen = db_col_int(&r, 3, 0);
+			s->last_seen = last;
 		}
 		db_res_free(&r);
 		if (row == -1)
@@ -607,6 +680,8 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 	}
 	if (db_commit(c->db) == -1)
 		goto fail;
+	if (nev > 0)
+		to_cache(c);
 	return 0;
 fail:
 	db_rollback(c->db);
@@ -780,6 +855,8 @@ writer_new(const struct conf *conf, int nthreads, size_t max_rows, size_t max_qu
 	w->max_queue = max_queue;
 	w->tail = &w->head;
 	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->scache_lock, NULL);
+	w->scache = xcalloc(SCACHE_SLOTS, sizeof(*w->scache));
 	pthread_cond_init(&w->queued, NULL);
 	w->threads = xcalloc((size_t)nthreads, sizeof(*w->threads));
 	for (i = 0; i < nthreads; i++) {
@@ -840,6 +917,8 @@ writer_free(struct writer *w)
 	for (i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->scache_lock);
+	free(w->scache);
 	pthread_cond_destroy(&w->queued);
 	free(w->threads);
 	free(w);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -23,7 +24,11 @@ struct db {
 	unsigned		 err;
 	const char *const	*init;
 	size_t			 ninit;
+	time_t			 last_used;
 };
+
+/* A connection idle this long is pinged before use: the server may have restarted. */
+#define DB_IDLE_PING	5
 
 static int
 is_conn_error(unsigned e)
@@ -148,10 +153,20 @@ db_close(struct db *db)
 int
 db_ensure(struct db *db)
 {
-	if (db->alive && db->my != NULL)
-		return 0;
+	time_t now = time(NULL);
+
+	if (db->alive && db->my != NULL) {
+		if (now - db->last_used < DB_IDLE_PING || mysql_ping(db->my) == 0) {
+			db->last_used = now;
+			return 0;
+		}
+		log_info("connection lost while idle; reconnecting");
+	}
 	drop(db);
-	return connect_db(db);
+	if (connect_db(db) == -1)
+		return -1;
+	db->last_used = now;
+	return 0;
 }
 
 int

@@ -116,6 +116,8 @@ form_parse_cookies(struct kvlist *l, const char *s, size_t n, size_t maxpairs)
 		while (ke > p && (ke[-1] == ' ' || ke[-1] == '\t'))
 			ke--;
 		vs = eq + 1;
+		while (vs < semi && (*vs == ' ' || *vs == '\t'))
+			vs++;
 		ve = semi;
 		while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t'))
 			ve--;

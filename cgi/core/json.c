@@ -8,6 +8,53 @@
 #include "json.h"
 #include "valid.h"
 
+/*
+ * What json-c's strict mode lets through but JSON does not: \u0000 (which
+ * would cut an object key short without a word), raw control characters
+ * in strings, single quotes, and bare words other than true, false and
+ * null (NaN, Infinity).  Returns a reason, or NULL when the text is clean.
+ */
+static const char *
+lex_check(const char *s, size_t n)
+{
+	size_t i, w;
+	int in_str = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (in_str) {
+			if (c == '\\') {
+				if (i + 5 < n && s[i + 1] == 'u' && s[i + 2] == '0' &&
+				    s[i + 3] == '0' && s[i + 4] == '0' && s[i + 5] == '0')
+					return "NUL character in a JSON string";
+				i++;	/* the escaped character cannot start another escape */
+			} else if (c == '"')
+				in_str = 0;
+			else if (c < 0x20)
+				return "control character in a JSON string";
+			continue;
+		}
+		if (c == '"')
+			in_str = 1;
+		else if (c == '\'')
+			return "invalid JSON";
+		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+			for (w = i; w < n && ((s[w] >= 'a' && s[w] <= 'z') ||
+			    (s[w] >= 'A' && s[w] <= 'Z')); w++)
+				;
+			if (!((w - i == 4 && memcmp(s + i, "true", 4) == 0) ||
+			    (w - i == 5 && memcmp(s + i, "false", 5) == 0) ||
+			    (w - i == 4 && memcmp(s + i, "null", 4) == 0)) &&
+			    !(i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E' ||
+			    (s[i - 1] >= '0' && s[i - 1] <= '9'))))
+				return "invalid JSON";
+			i = w - 1;
+		}
+	}
+	return NULL;
+}
+
 json_object *
 json_parse_limited(const char *s, size_t n, int max_depth, const char **why)
 {
@@ -29,6 +76,8 @@ json_parse_limited(const char *s, size_t n, int max_depth, const char **why)
 		*why = "body is not valid UTF-8";
 		return NULL;
 	}
+	if ((*why = lex_check(s, n)) != NULL)
+		return NULL;
 	if (n > 0x7fffffff) {
 		*why = "body too large";
 		return NULL;
@@ -40,6 +89,19 @@ json_parse_limited(const char *s, size_t n, int max_depth, const char **why)
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, s, (int)n);
 	err = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	if (err == json_tokener_continue && o == NULL) {
+		/* A bare number or word waits for a delimiter: end the input. */
+		o = json_tokener_parse_ex(tok, "", 1);
+		err = json_tokener_get_error(tok);
+		end = n;
+		if (err != json_tokener_success) {
+			/* Still unfinished: an object, array or string was cut. */
+			json_object_put(o);
+			o = NULL;
+			err = json_tokener_continue;
+		}
+	}
 	if (err == json_tokener_continue) {
 		*why = "truncated JSON";
 		goto fail;
@@ -49,7 +111,6 @@ json_parse_limited(const char *s, size_t n, int max_depth, const char **why)
 		    "JSON nested too deeply" : "invalid JSON";
 		goto fail;
 	}
-	end = json_tokener_get_parse_end(tok);
 	while (end < n && strchr(" \t\r\n", s[end]) != NULL)
 		end++;
 	if (end != n) {

@@ -36,6 +36,8 @@ route_dispatch(const struct route *routes, size_t n, struct req *r, struct resp 
 	}
 	if (allowed == 0)
 		return resp_error(resp, 404, "not found");
+	if (allowed & M(METHOD_GET))
+		allowed |= M(METHOD_HEAD);
 	for (m = 0; m < METHOD_OTHER; m++)
 		if (allowed & M(m))
 			buf_addf(&allow, "%s%s", allow.len ? ", " : "", method_names[m]);
