@@ -205,6 +205,12 @@ h_event(struct req *r, struct resp *resp)
 	int rc, wait, have_y, pixel_mode = r->method != METHOD_POST;
 
 	origin = req_header(r, "HTTP_ORIGIN");
+	if (r->method == METHOD_HEAD) {
+		/* Link checkers and prefetchers ask HEAD: answer, count nothing. */
+		resp->ctype = "image/gif";
+		resp_header(resp, "Cache-Control", "no-store");
+		return 200;
+	}
 	if (r->method == METHOD_OPTIONS) {
 		/*
 		 * The preflight does not say which site; the POST is checked
@@ -314,7 +320,9 @@ h_health(struct req *r, struct resp *resp)
 	if (t->db == NULL)
 		t->db = db_open(app->conf, stmts, STMT__MAX, 1);
 	resp_header(resp, "Cache-Control", "no-store");
-	if (db_ensure(t->db) == -1 || db_exec_sql(t->db, "SELECT 1", 8) == -1)
+	/* Twice: the first try may only find that a restart dropped the connection. */
+	if ((db_ensure(t->db) == -1 || db_exec_sql(t->db, "SELECT 1", 8) == -1) &&
+	    (db_ensure(t->db) == -1 || db_exec_sql(t->db, "SELECT 1", 8) == -1))
 		return unavailable(resp, NULL);
 	buf_adds(&resp->body, "{\"ok\":true}\n");
 	resp->ctype = "application/json";

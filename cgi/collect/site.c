@@ -89,12 +89,8 @@ fetch(struct db *db, int by_key, const char *what, struct site_info *out)
 	int rc = -1, enabled = 0;
 
 	db_arg_strz(&a, what);
-	if (db_ensure(db) == -1 ||
-	    db_select(db, db_stmt(db, by_key ? STMT_SITE_BY_KEY : STMT_SITE_BY_DOMAIN),
-	    &a, &r) == -1) {
-		db_res_free(&r);
+	if (db_select_idx(db, by_key ? STMT_SITE_BY_KEY : STMT_SITE_BY_DOMAIN, &a, &r) == -1)
 		goto out;
-	}
 	switch (db_fetch(&r)) {
 	case 1:
 		memset(out, 0, sizeof(*out));

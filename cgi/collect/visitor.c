@@ -69,7 +69,7 @@ load(struct db *db, int64_t day, unsigned char out[SALT_LEN])
 
 	day_text(day, d);
 	db_arg_strz(&a, d);
-	if (db_select(db, db_stmt(db, STMT_SALT_GET), &a, &r) == 0) {
+	if (db_select_idx(db, STMT_SALT_GET, &a, &r) == 0) {
 		rc = db_fetch(&r);
 		if (rc == 1) {
 			v = db_col(&r, 0, &n);

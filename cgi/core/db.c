@@ -464,6 +464,22 @@ db_select(struct db *db, MYSQL_STMT *st, struct db_args *a, struct db_res *r)
 }
 
 int
+db_select_idx(struct db *db, size_t i, struct db_args *a, struct db_res *r)
+{
+	int tries;
+
+	memset(r, 0, sizeof(*r));
+	for (tries = 0; tries < 2; tries++) {
+		if (db_ensure(db) == 0 && db_select(db, db_stmt(db, i), a, r) == 0)
+			return 0;
+		db_res_free(r);
+		if (db->alive)
+			break;	/* an error of the query, not of the connection */
+	}
+	return -1;
+}
+
+int
 db_fetch(struct db_res *r)
 {
 	struct db_col *c;

@@ -102,6 +102,12 @@ struct db_res {
 
 /* Execute a SELECT and prepare to read its rows; 0 or -1 (logged). Always db_res_free(). */
 int		 db_select(struct db *, MYSQL_STMT *, struct db_args *, struct db_res *);
+/*
+ * db_select() on the statement with index i of the program's table,
+ * reconnecting and trying once more when the connection turns out to be
+ * lost (a server restart): for reads only, which are safe to repeat.
+ */
+int		 db_select_idx(struct db *, size_t i, struct db_args *, struct db_res *);
 /* Next row: 1, or 0 at the end, or -1 (logged). Long values are read whole. */
 int		 db_fetch(struct db_res *);
 /* Column i of the current row; NULL for SQL NULL.  Valid until the next fetch. */
