@@ -26,8 +26,11 @@ struct salts;
 struct writer;
 struct geo;
 
+struct db_pool;
+
 struct collect {
 	const struct conf	*conf;
+	struct db_pool		*pool;		/* for site lookups, salts, health */
 	struct site_cache	*sites;
 	struct ratelimit	*rl_site;
 	struct ratelimit	*rl_client;

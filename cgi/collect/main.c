@@ -45,11 +45,6 @@ const char *const stmts[STMT__MAX] = {
 	[STMT_SALT_PRUNE] = "DELETE FROM salts WHERE day < ?",
 };
 
-/* One thread's own state: a database connection made on first need. */
-struct thread {
-	struct db	*db;
-};
-
 static unsigned char client_salt[SALT_LEN];	/* per process, for rate-limit keys */
 
 /* A transparent 1x1 GIF for the pixel. */
@@ -192,7 +187,6 @@ static int
 h_event(struct req *r, struct resp *resp)
 {
 	const struct collect *app = r->app;
-	struct thread *t = r->thread;
 	struct event_list l;
 	struct site_info site;
 	struct ua_info ua;
@@ -241,9 +235,7 @@ h_event(struct req *r, struct resp *resp)
 			return resp_error(resp, 400, why);
 	}
 
-	if (t->db == NULL)
-		t->db = db_open(app->conf, stmts, STMT__MAX, 1);
-	switch (site_lookup(app->sites, t->db, l.target.site_key, l.target.domain, &site)) {
+	switch (site_lookup(app->sites, app->pool, l.target.site_key, l.target.domain, &site)) {
 	case -1:
 		rc = unavailable(resp, NULL);
 		goto out;
@@ -278,7 +270,7 @@ h_event(struct req *r, struct resp *resp)
 		rc = answer(resp, pixel_mode, origin, 0, "ignored");
 		goto out;
 	}
-	if (salts_get(app->salts, t->db, ts, salt, salt_y, &have_y) == -1) {
+	if (salts_get(app->salts, app->pool, ts, salt, salt_y, &have_y) == -1) {
 		rc = unavailable(resp, origin);
 		goto out;
 	}
@@ -315,14 +307,16 @@ static int
 h_health(struct req *r, struct resp *resp)
 {
 	const struct collect *app = r->app;
-	struct thread *t = r->thread;
+	struct db *db;
+	int ok;
 
-	if (t->db == NULL)
-		t->db = db_open(app->conf, stmts, STMT__MAX, 1);
 	resp_header(resp, "Cache-Control", "no-store");
+	db = db_pool_get(app->pool);
 	/* Twice: the first try may only find that a restart dropped the connection. */
-	if ((db_ensure(t->db) == -1 || db_exec_sql(t->db, "SELECT 1", 8) == -1) &&
-	    (db_ensure(t->db) == -1 || db_exec_sql(t->db, "SELECT 1", 8) == -1))
+	ok = (db_ensure(db) == 0 && db_exec_sql(db, "SELECT 1", 8) == 0) ||
+	    (db_ensure(db) == 0 && db_exec_sql(db, "SELECT 1", 8) == 0);
+	db_pool_put(app->pool, db);
+	if (!ok)
 		return unavailable(resp, NULL);
 	buf_adds(&resp->body, "{\"ok\":true}\n");
 	resp->ctype = "application/json";
@@ -348,22 +342,6 @@ static const struct route routes[] = {
 	{ M(METHOD_POST), "/__bench/noop", h_noop, 0 },
 };
 
-static void *
-thread_init(const void *app)
-{
-	(void)app;
-	return xcalloc(1, sizeof(struct thread));
-}
-
-static void
-thread_free(void *p)
-{
-	struct thread *t = p;
-
-	db_close(t->db);
-	free(t);
-}
-
 static void
 usage(void)
 {
@@ -378,7 +356,7 @@ main(int argc, char *argv[])
 	struct collect app;
 	struct server_opts so;
 	const char *path = NULL, *sock = NULL;
-	long long threads = 0, writers, max_rows, max_queue, ttl;
+	long long threads = 0, writers, max_rows, max_queue, ttl, conns;
 	int ch, err = 0, level, rc = 1;
 	char *end;
 
@@ -412,11 +390,12 @@ main(int argc, char *argv[])
 	memset(&app, 0, sizeof(app));
 	app.conf = &conf;
 	if (threads == 0)
-		threads = conf_int(&conf, "collect_threads", 64, 1, 1024, &err);
+		threads = conf_int(&conf, "collect_threads", 128, 1, 1024, &err);
 	writers = conf_int(&conf, "collect_writers", 1, 1, 16, &err);
 	max_rows = conf_int(&conf, "collect_batch_rows", 1000, 1, 10000, &err);
 	max_queue = conf_int(&conf, "collect_queue_rows", 20000, 100, 1000000, &err);
 	ttl = conf_int(&conf, "site_cache_seconds", 30, 0, 3600, &err);
+	conns = conf_int(&conf, "collect_db_connections", 4, 1, 64, &err);
 	app.rate_site = conf_int(&conf, "rate_site_per_min", 60000, 0, 1000000000, &err);
 	app.rate_client = conf_int(&conf, "rate_client_per_min", 600, 0, 1000000000, &err);
 	app.bench = (int)conf_int(&conf, "bench_noop", 0, 0, 1, &err);
@@ -429,6 +408,7 @@ main(int argc, char *argv[])
 
 	ref_init();
 	app.geo = geo_open(conf_str(&conf, "geoip_db", NULL));
+	app.pool = db_pool_new(&conf, stmts, STMT__MAX, (int)conns);
 	app.sites = site_cache_new((int)ttl);
 	app.rl_site = ratelimit_new(4096);
 	app.rl_client = ratelimit_new(65536);
@@ -443,8 +423,6 @@ main(int argc, char *argv[])
 	so.routes = routes;
 	so.nroutes = sizeof(routes) / sizeof(routes[0]);
 	so.app = &app;
-	so.thread_init = thread_init;
-	so.thread_free = thread_free;
 	rc = server_run(&so) == 0 ? 0 : 1;
 out:
 	/* The request threads are gone: store what is queued, then stop. */
@@ -453,6 +431,7 @@ out:
 	ratelimit_free(app.rl_client);
 	ratelimit_free(app.rl_site);
 	site_cache_free(app.sites);
+	db_pool_free(app.pool);
 	geo_close(app.geo);
 	ref_shutdown();
 	conf_free(&conf);

@@ -120,11 +120,12 @@ out:
 }
 
 int
-site_lookup(struct site_cache *c, struct db *db, const char *key,
+site_lookup(struct site_cache *c, struct db_pool *pool, const char *key,
     const char *domain, struct site_info *out)
 {
 	char k[256];
 	const char *what = key ? key : domain;
+	struct db *db;
 	struct slot *s;
 	uint32_t h;
 	pthread_mutex_t *lock;
@@ -154,10 +155,12 @@ site_lookup(struct site_cache *c, struct db *db, const char *key,
 	}
 	pthread_mutex_unlock(lock);
 
+	db = db_pool_get(pool);
 	rc = fetch(db, key != NULL, k + 1, out);
 	/* www.example.com reports to example.com when only that is registered. */
 	if (rc == 0 && !key && strncmp(k + 1, "www.", 4) == 0)
 		rc = fetch(db, 0, k + 5, out);
+	db_pool_put(pool, db);
 	if (rc == -1)
 		return -1;
 

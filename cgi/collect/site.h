@@ -25,9 +25,10 @@ void			 site_cache_free(struct site_cache *);
 /*
  * Find the enabled site by key (when key is not NULL) or else by domain.
  * Returns 1 with *out filled, 0 when unknown or disabled, -1 when the
- * database could not be asked.  db is the calling thread's connection.
+ * database could not be asked.  A connection is taken from pool only on a
+ * cache miss.
  */
-int			 site_lookup(struct site_cache *, struct db *, const char *key,
+int			 site_lookup(struct site_cache *, struct db_pool *, const char *key,
 			    const char *domain, struct site_info *out);
 /*
  * 1 when origin (an Origin header value) may send events for s: one of

@@ -124,14 +124,17 @@ salts_prune(struct db *db, int64_t now)
 }
 
 int
-salts_get(struct salts *s, struct db *db, int64_t now, unsigned char today[SALT_LEN],
+salts_get(struct salts *s, struct db_pool *pool, int64_t now, unsigned char today[SALT_LEN],
     unsigned char yesterday[SALT_LEN], int *have_yesterday)
 {
 	int64_t day = now / DAY_MS;
 	unsigned char t[SALT_LEN], y[SALT_LEN];
+	struct db *db = NULL;
 	int rc = 0, hy;
 
 	pthread_mutex_lock(&s->lock);
+	if (s->day != day || now >= s->next_prune_ms)
+		db = db_pool_get(pool);
 	if (s->day != day) {
 		if (db_ensure(db) == -1 || create(db, day, t) == -1) {
 			rc = -1;
@@ -155,6 +158,8 @@ salts_get(struct salts *s, struct db *db, int64_t now, unsigned char today[SALT_
 	memcpy(yesterday, s->yesterday, SALT_LEN);
 	*have_yesterday = s->have_yesterday;
 out:
+	if (db != NULL)
+		db_pool_put(pool, db);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

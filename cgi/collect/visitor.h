@@ -21,10 +21,11 @@ struct salts	*salts_new(void);
 void		 salts_free(struct salts *);
 /*
  * Today's salt and yesterday's (when it still exists) for now_ms.  Loads
- * or creates them through db on a new day, and prunes old ones.  Returns
+ * or creates them through a pooled connection on a new day, and prunes
+ * old ones hourly.  Returns
  * 0, or -1 when the database could not be asked and no salt is known.
  */
-int		 salts_get(struct salts *, struct db *, int64_t now_ms,
+int		 salts_get(struct salts *, struct db_pool *, int64_t now_ms,
 		    unsigned char today[SALT_LEN], unsigned char yesterday[SALT_LEN],
 		    int *have_yesterday);
 /* Delete salts older than yesterday; 0 or -1. */

@@ -82,6 +82,7 @@ struct item {
 	sem_t		 done;		/* posted once the result is set */
 	enum write_result result;
 	struct item	*next;
+	struct item	*wake;		/* the waiter this one wakes in turn */
 };
 
 struct sess {
@@ -702,14 +703,19 @@ finish(struct writer *w, struct item *group, int down)
 	if (down)
 		w->down_until = now_ms() + DOWN_MS;
 	pthread_mutex_unlock(&w->lock);
-	/* Wake each waiter alone: no herd on the queue lock. */
+	/*
+	 * The writer wakes only the first waiter and each woken waiter wakes
+	 * the next (writer_submit), so the writer goes back to the database
+	 * at once instead of spending a futex wake per request.
+	 */
 	for (it = group; it != NULL; it = next) {
-		next = it->next;	/* it is gone once posted */
+		next = it->next;
 		if (it->dup_of != NULL)
 			it->result = it->dup_of->result == WRITE_OK ?
 			    WRITE_DUPLICATE : it->dup_of->result;
-		sem_post(&it->done);
+		it->wake = next;
 	}
+	sem_post(&group->done);	/* group is gone once posted */
 }
 
 /* Store the group, retrying deadlocks; 0 or -1. */
@@ -899,6 +905,8 @@ writer_submit(struct writer *w, struct event *ev, size_t n, unsigned site_id,
 	pthread_mutex_unlock(&w->lock);
 	while (sem_wait(&it.done) == -1 && errno == EINTR)
 		;
+	if (it.wake != NULL)
+		sem_post(&it.wake->done);
 	sem_destroy(&it.done);
 	return it.result;
 }

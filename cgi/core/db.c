@@ -3,6 +3,7 @@
  * logged here with the statement text, so callers only check -1.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -278,6 +279,72 @@ fail:
 	note(db, mysql_errno(db->my));
 	log_err("%s", mysql_error(db->my));
 	return -1;
+}
+
+/* Pools. */
+
+struct db_pool {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 freed;
+	struct db	**all;
+	struct db	**idle;
+	int		 size;
+	int		 nidle;
+};
+
+struct db_pool *
+db_pool_new(const struct conf *c, const char *const *stmts, size_t nstmts, int size)
+{
+	struct db_pool *p = xcalloc(1, sizeof(*p));
+	int i;
+
+	p->size = size > 0 ? size : 1;
+	p->all = xcalloc((size_t)p->size, sizeof(*p->all));
+	p->idle = xcalloc((size_t)p->size, sizeof(*p->idle));
+	for (i = 0; i < p->size; i++)
+		p->all[i] = p->idle[i] = db_open(c, stmts, nstmts, 1);
+	p->nidle = p->size;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	return p;
+}
+
+struct db *
+db_pool_get(struct db_pool *p)
+{
+	struct db *db;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->nidle == 0)
+		pthread_cond_wait(&p->freed, &p->lock);
+	db = p->idle[--p->nidle];
+	pthread_mutex_unlock(&p->lock);
+	return db;
+}
+
+void
+db_pool_put(struct db_pool *p, struct db *db)
+{
+	pthread_mutex_lock(&p->lock);
+	p->idle[p->nidle++] = db;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+db_pool_free(struct db_pool *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->size; i++)
+		db_close(p->all[i]);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	free(p->all);
+	free(p->idle);
+	free(p);
 }
 
 /* Arguments. */

@@ -34,6 +34,20 @@ void		 db_close(struct db *);
  * or autocommit; the string must outlive the handle.
  */
 void		 db_on_connect(struct db *, const char *const *sql, size_t n);
+/*
+ * A fixed set of lazy connections shared by many threads, each used by
+ * one thread at a time: db_pool_get() waits for a free one, and the
+ * caller gives it back with db_pool_put().  Keeps the number of server
+ * connections bounded however many request threads there are.
+ */
+struct db_pool;
+
+struct db_pool	*db_pool_new(const struct conf *c, const char *const *stmts,
+		    size_t nstmts, int size);
+struct db	*db_pool_get(struct db_pool *);
+void		 db_pool_put(struct db_pool *, struct db *);
+void		 db_pool_free(struct db_pool *);
+
 /* Connect or reconnect if needed; 0 when usable, -1 (logged) when down. */
 int		 db_ensure(struct db *);
 /* 1 while the connection is believed usable. */

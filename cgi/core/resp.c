@@ -9,16 +9,23 @@
 void
 resp_header(struct resp *r, const char *name, const char *fmt, ...)
 {
-	struct buf v = BUF_INIT;
+	size_t start = r->headers.len, value;
 	va_list ap;
 
-	va_start(ap, fmt);
-	buf_vaddf(&v, fmt, ap);
-	va_end(ap);
 	/* Header injection is a bug in the caller; refuse rather than split. */
-	if (strpbrk(name, "\r\n:") == NULL && strpbrk(v.ptr, "\r\n") == NULL)
-		buf_addf(&r->headers, "%s: %s\r\n", name, v.ptr);
-	buf_release(&v);
+	if (strpbrk(name, "\r\n:") != NULL)
+		return;
+	buf_adds(&r->headers, name);
+	buf_add(&r->headers, ": ", 2);
+	value = r->headers.len;
+	va_start(ap, fmt);
+	buf_vaddf(&r->headers, fmt, ap);
+	va_end(ap);
+	if (strpbrk(r->headers.ptr + value, "\r\n") != NULL) {
+		buf_setlen(&r->headers, start);
+		return;
+	}
+	buf_add(&r->headers, "\r\n", 2);
 }
 
 int

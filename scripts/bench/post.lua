@@ -17,8 +17,19 @@ wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "text/plain"
 wrk.headers["Origin"] = "https://bench.example"
-wrk.headers["User-Agent"] = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) "
-	.. "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+
+-- Many visitors, as real traffic has: the User-Agent's build number cycles
+-- through BENCH_VISITORS values (1 makes every request one visitor's).
+local visitors = tonumber(os.getenv("BENCH_VISITORS") or "10000")
+local n = 0
+
+function request()
+	n = n + 1
+	wrk.headers["User-Agent"] = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) "
+		.. "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0."
+		.. (n % visitors) .. ".0 Safari/537.36"
+	return wrk.format()
+end
 
 local threads = {}
 
