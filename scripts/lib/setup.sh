@@ -4,11 +4,15 @@
 
 # Everything the build, the stack and the tests need on Debian 12.  node and
 # npm come with the image (Debian's own nodejs is too old and is not used).
+# apache2 and its mod_fcgid are for the test that runs the collector under
+# Apache; where services start on install, Debian's own apache2 may take
+# port 80, which nothing here uses.
 TRACKR_PACKAGES=(
 	make gcc autoconf automake libtool pkg-config
 	libfcgi-dev libmariadb-dev libmariadb-dev-compat mariadb-server mariadb-client
 	libjson-c-dev libssl-dev libcunit1-dev libcurl4-openssl-dev libpsl-dev
 	libmaxminddb-dev nginx-light wrk chromium clang libclang-rt-14-dev curl
+	apache2 libapache2-mod-fcgid
 )
 
 BUILD_DIR=$ROOT/var/build

@@ -29,10 +29,22 @@ instance_init() {
 	COLLECT_SOCK=$RUNDIR/collect.sock
 	COLLECT_PID=$RUNDIR/collect.pid
 	NGINX_PID=$RUNDIR/nginx.pid
+	# Apache with mod_fcgid, which spawns collectors of its own (only the
+	# test stack starts it, on the port after nginx's).
+	APACHE_PORT=$((HTTP_PORT + 1))
+	APACHE_URL=http://127.0.0.1:$APACHE_PORT
+	APACHE_DIR=$VARDIR/apache
+	APACHE_CONF=$VARDIR/apache.conf
+	APACHE_COLLECT_CONF=$APACHE_DIR/trackr.conf
+	APACHE_RUN=$RUNDIR/apache
+	APACHE_PID=$RUNDIR/apache.pid
+	FCGID_IPC_DIR=$RUNDIR/fcgid
 	# What identifies our processes in /proc/PID/cmdline.
 	MYSQLD_PAT="mariadbd --defaults-file=$MYCNF "
 	COLLECT_PAT="trackr-collect -c $CONF "
 	NGINX_PAT="nginx -c $NGINX_CONF "
+	APACHE_PAT="apache2 -f $APACHE_CONF "
+	APACHE_COLLECT_PAT="trackr-collect -c $APACHE_COLLECT_CONF "
 }
 
 # run_dir_init: sockets live in VARDIR/run, unless that path is too long for
@@ -165,26 +177,29 @@ stop_mariadb() {
 
 # --------------------------------------------------------- configuration
 
-# write_conf: var/.../trackr.conf, the one file the C programs read.
-write_conf() {
-	local geoip= rate_site=60000 rate_client=600 noop=0
+# conf_text SOCKET THREADS: the configuration the C programs read.  An
+# empty SOCKET makes the collector serve the listening socket it finds on
+# fd 0, as mod_fcgid starts it.
+conf_text() {
+	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 noop=0 how
 	case $INST in
 	up)
 		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
 	test) rate_site=600000 rate_client=6000 ;;
 	bench) rate_site=100000000 rate_client=100000000 noop=1 ;;
 	esac
-	step "writing $(rel "$CONF")"
-	write_if_changed "$CONF" 600 <<-EOF && CONF_CHANGED=1 || CONF_CHANGED=0
+	how="FastCGI on a unix socket, behind nginx"
+	[[ -z $socket ]] && how="FastCGI on fd 0, spawned by Apache's mod_fcgid"
+	cat <<-EOF
 		# TrackR configuration, written by scripts/trackr ($INST); edits are overwritten.
 		# Database (private MariaDB under $(rel "$VARDIR")/)
 		db_socket = $MYSQLD_SOCK
 		db_user = trackr
 		db_password = $DB_PASSWORD
 		db_name = trackr
-		# Collector (FastCGI on a unix socket, behind nginx)
-		collect_socket = $COLLECT_SOCK
-		collect_threads = 64
+		# Collector ($how)
+		collect_socket = $socket
+		collect_threads = $threads
 		# MaxMind country database; empty: no country lookup
 		geoip_db = $geoip
 		# Events per minute accepted per site and per client
@@ -194,6 +209,14 @@ write_conf() {
 		bench_noop = $noop
 		log_level = info
 	EOF
+}
+
+# write_conf: var/.../trackr.conf, the one file the C programs read.
+write_conf() {
+	local text
+	step "writing $(rel "$CONF")"
+	text=$(conf_text "$COLLECT_SOCK" 64)
+	write_if_changed "$CONF" 600 <<<"$text" && CONF_CHANGED=1 || CONF_CHANGED=0
 	((CONF_CHANGED)) && ok "written" || ok "unchanged"
 }
 
@@ -335,6 +358,119 @@ stop_nginx() {
 	stop_pid nginx "$NGINX_PID" "$NGINX_PAT" 20
 }
 
+# ------------------------------------------------ Apache with mod_fcgid
+
+# apache_user_init: Apache will not serve as root, so its workers, the
+# mod_fcgid process manager and the collectors it spawns run as nobody,
+# who must be able to run the build and reach the sockets.  Sets
+# APACHE_USER and APACHE_GROUP.
+apache_user_init() {
+	if ((EUID != 0)); then
+		APACHE_USER=$(id -un) APACHE_GROUP=$(id -gn)
+		return 0
+	fi
+	id nobody >/dev/null 2>&1 || die "Apache needs the user nobody to run as"
+	APACHE_USER=nobody APACHE_GROUP=$(id -gn nobody)
+	runuser -u nobody -- test -x "$COLLECT_BIN" -a -x "$RUNDIR" -a -x "$APACHE_DIR" \
+		2>/dev/null ||
+		die "nobody cannot run $(rel "$COLLECT_BIN") or reach $RUNDIR (a checkout under a private directory?): Apache cannot run the collector"
+}
+
+# pids_matching PATTERN: every live process whose command line (as
+# pid_cmdline has it) holds PATTERN: the collectors of one mod_fcgid are
+# several.  Read with builtins, as the stop loops scan /proc often.
+pids_matching() {
+	local d cmd
+	local -a argv
+	for d in /proc/[0-9]*; do
+		mapfile -d '' -t argv 2>/dev/null <"$d/cmdline" || continue
+		((${#argv[@]} > 0)) || continue
+		cmd="${argv[*]} "
+		[[ $cmd == *"$1"* ]] && pid_alive "${d#/proc/}" && printf '%s\n' "${d#/proc/}"
+	done
+	return 0
+}
+
+# write_apache_collect_conf: the collector's config for mod_fcgid, the same
+# database with no collect_socket, readable by the Apache user only.
+write_apache_collect_conf() {
+	local text
+	DB_PASSWORD=$(db_password) || die "no database password in $(rel "$SECRETS") yet"
+	text=$(conf_text "" 4)
+	write_if_changed "$APACHE_COLLECT_CONF" 600 <<<"$text" || true
+	((EUID != 0)) || chown "$APACHE_USER:$APACHE_GROUP" "$APACHE_COLLECT_CONF"
+}
+
+apache_cmd() { /usr/sbin/apache2 -f "$APACHE_CONF" "$@"; }
+
+start_apache() {
+	local pid i
+	step "Apache with mod_fcgid on $APACHE_URL"
+	[[ -x /usr/sbin/apache2 && -f /usr/lib/apache2/modules/mod_fcgid.so ]] ||
+		die "apache2 or libapache2-mod-fcgid is not installed"
+	# mod_fcgid splits FcgidWrapper's command line at white space.
+	[[ $COLLECT_BIN$APACHE_COLLECT_CONF != *[[:space:]]* ]] ||
+		die "the checkout path has white space: FcgidWrapper cannot name the collector"
+	mkdir -p "$APACHE_DIR/htdocs" "$APACHE_RUN"
+	chmod 755 "$APACHE_DIR" "$APACHE_DIR/htdocs"
+	apache_user_init
+	write_apache_collect_conf
+	# The process manager (as the Apache user) makes the collectors'
+	# sockets here; mod_fcgid only fixes the owner of a directory it made.
+	mkdir -p "$FCGID_IPC_DIR"
+	chmod 700 "$FCGID_IPC_DIR"
+	((EUID != 0)) || chown "$APACHE_USER:$APACHE_GROUP" "$FCGID_IPC_DIR"
+	render "$ROOT/scripts/apache.conf.in" "$APACHE_CONF" "$MODE" \
+		APACHE_DIR="$APACHE_DIR" PIDFILE="$APACHE_PID" APACHE_RUN="$APACHE_RUN" \
+		LOG_DIR="$LOGDIR" APACHE_USER="$APACHE_USER" APACHE_GROUP="$APACHE_GROUP" \
+		PORT="$APACHE_PORT" FCGID_IPC_DIR="$FCGID_IPC_DIR" COLLECT_BIN="$COLLECT_BIN" \
+		COLLECT_CONF="$APACHE_COLLECT_CONF" || true
+	apache_cmd -t 2>"$LOGDIR/apache-t.log" || {
+		cat "$LOGDIR/apache-t.log" >&2
+		die "apache2 rejects $(rel "$APACHE_CONF") (rendered from scripts/apache.conf.in)"
+	}
+	# Always a fresh start: the collectors must come from this config.
+	stop_apache || true
+	port_in_use "$APACHE_PORT" &&
+		die "127.0.0.1:$APACHE_PORT is already in use by another program (not this stack's Apache)"
+	without_locks /usr/sbin/apache2 -f "$APACHE_CONF" -k start </dev/null \
+		>>"$LOGDIR/apache-error.log" 2>&1 || {
+		show_tail "$LOGDIR/apache-error.log" 20
+		die "apache2 failed to start (log: $(rel "$LOGDIR")/apache-error.log)"
+	}
+	for ((i = 0; i < 100; i++)); do
+		pid=$(pidfile_ours "$APACHE_PID" "$APACHE_PAT") && port_in_use "$APACHE_PORT" && break
+		sleep 0.1
+	done
+	pid=$(pidfile_ours "$APACHE_PID" "$APACHE_PAT") && port_in_use "$APACHE_PORT" || {
+		show_tail "$LOGDIR/apache-error.log" 20
+		die "apache2 did not start (log: $(rel "$LOGDIR")/apache-error.log)"
+	}
+	ok "running (pid $pid, as $APACHE_USER, log $(rel "$LOGDIR")/apache-error.log)"
+}
+
+# stop_apache: Apache by its pid file; its process manager then stops the
+# collectors.  Any collector still there after 5s (its manager killed
+# before it could) is ended by pid here.
+stop_apache() {
+	local i sig
+	local -a left
+	stop_pid apache2 "$APACHE_PID" "$APACHE_PAT" 20
+	for sig in '' TERM KILL; do
+		if [[ -n $sig ]]; then
+			warn "collectors spawned by mod_fcgid outlived Apache (pids ${left[*]}): SIG$sig"
+			kill "-$sig" "${left[@]}" 2>/dev/null || true
+		fi
+		for ((i = 0; i < 25; i++)); do
+			mapfile -t left < <(pids_matching "$APACHE_COLLECT_PAT")
+			((${#left[@]} == 0)) && return 0
+			sleep 0.2
+		done
+	done
+	warn "collectors spawned by mod_fcgid are still running: ${left[*]}"
+	return 1
+}
+
 # ----------------------------------------------------------- whole stack
 
 # stack_up: everything after install + build, in the order of the brief:
@@ -364,6 +500,7 @@ stack_up() {
 
 stack_down() {
 	nginx_user_init
+	stop_apache || true
 	stop_nginx
 	stop_collector
 	stop_mariadb

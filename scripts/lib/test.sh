@@ -1,6 +1,7 @@
 # `scripts/trackr test`: every test suite from a fresh clone, on a stack of
-# its own (var/test/, nginx on 127.0.0.1:18080) that is always stopped at the
-# end.  Prints one line per suite and a closing "N passed, N failed".
+# its own (var/test/, nginx on 127.0.0.1:18080, then Apache with mod_fcgid
+# on 18081) that is always stopped at the end.  Prints one line per suite
+# and a closing "N passed, N failed".
 # Sourced.
 
 SUITES=()
@@ -136,6 +137,199 @@ run_browser() {
 	fi
 }
 
+# ------------------------------------------------- Apache smoke test
+
+# smoke WHAT STATUS [DETAIL]: one counted check of the Apache suite, passed
+# when STATUS is 0.  Callers set STATUS with `COND && st=0 || st=1`: this
+# runs in the main shell, where a bare failing test would end the run.
+smoke() {
+	if (($2 == 0)); then
+		SMOKE_PASS=$((SMOKE_PASS + 1))
+		printf '    ok    %s\n' "$1" >&2
+	else
+		SMOKE_FAIL=$((SMOKE_FAIL + 1))
+		printf '    %sFAIL%s  %s%s\n' "$C_RED" "$C_OFF" "$1" "${3:+: $3}" >&2
+	fi
+}
+
+SMOKE_UA='Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36'
+
+# smoke_http METHOD PATH [BODY]: Apache's answer, to a desktop Chrome on
+# the demo page; sets HTTP_CODE (000: no answer) and HTTP_BODY.
+smoke_http() {
+	local out=$TEST_LOG/apache-smoke.body
+	local -a args=(-s -o "$out" -w '%{http_code}' --max-time 15 -X "$1" -A "$SMOKE_UA")
+	rm -f "$out"
+	if (($# > 2)); then
+		args+=(-H 'Content-Type: text/plain' -H "Origin: $BASE_URL" --data-binary @-)
+		HTTP_CODE=$(printf '%s' "$3" | curl "${args[@]}" "$APACHE_URL$2" 2>/dev/null) || true
+	else
+		HTTP_CODE=$(curl "${args[@]}" "$APACHE_URL$2" </dev/null 2>/dev/null) || true
+	fi
+	HTTP_BODY=$(head -c 300 "$out" 2>/dev/null) || HTTP_BODY=
+	[[ $HTTP_CODE =~ ^[0-9]{3}$ ]] || HTTP_CODE=000
+}
+
+# smoke_sql QUERY: the rows, tab-separated; an error comes out as text.
+smoke_sql() {
+	mariadb --defaults-file="$CLIENTCNF" --batch --skip-column-names trackr -e "$1" 2>&1 || true
+}
+
+# stat_field PID N: field N of /proc/PID/stat after the command name
+# (1 is the state, 2 the parent pid); empty when the process is gone.
+stat_field() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	read -ra stat <<<"$stat"
+	printf '%s' "${stat[$2 - 1]:-}"
+}
+
+# fcgid_listener PID: 0 when the process's fd 0 is a listening unix socket
+# that mod_fcgid bound in its IPC directory.
+fcgid_listener() {
+	local fd0
+	fd0=$(readlink "/proc/$1/fd/0" 2>/dev/null) || return 1
+	[[ $fd0 =~ ^socket:\[([0-9]+)\]$ ]] || return 1
+	# /proc/net/unix: Num RefCount Protocol Flags Type St Inode Path;
+	# flag 00010000 is __SO_ACCEPTCON, a socket in listen(2).
+	awk -v ino="${BASH_REMATCH[1]}" -v dir="$FCGID_IPC_DIR/" '$7 == ino &&
+		$4 == "00010000" && index($8, dir) == 1 { found = 1 }
+		END { exit !found }' /proc/net/unix
+}
+
+# run_apache: the collector as Apache's mod_fcgid spawns it (the listening
+# socket on fd 0, no collect_socket), on the test stack's database: its
+# answers, the rows, the processes, and a graceful stop leaving no orphan.
+run_apache() {
+	local name=apache key=$SITE_KEY log=$LOGDIR/apache-error.log
+	local path body before after apid pid ppid gpid uid st i
+	local -a cols pids left
+	local count_sql="SELECT COUNT(*) FROM events e JOIN sites s ON s.id = e.site_id
+		WHERE s.site_key = '$key'"
+	SMOKE_PASS=0 SMOKE_FAIL=0
+	isolated start_apache
+	if ((STEP_RC != 0)); then
+		record "$name" 0 1 "Apache did not start, see above and $(rel "$log")"
+		return 0
+	fi
+	apache_user_init
+	step "smoke test through Apache ($APACHE_URL)"
+	apid=$(pidfile_ours "$APACHE_PID" "$APACHE_PAT") || apid=
+
+	smoke_http GET /api/health
+	[[ $HTTP_CODE == 200 && $HTTP_BODY == *'"ok":true'* ]] && st=0 || st=1
+	smoke "GET /api/health answers 200 {\"ok\":true}" $st "got $HTTP_CODE $HTTP_BODY"
+
+	path=/demo/apache-smoke-$(random_secret | cut -c1-12)
+	body="{\"s\":\"$key\",\"n\":\"pageview\",\"u\":\"http://127.0.0.1$path\",\"w\":1920}"
+	smoke_http POST /api/event "$body"
+	[[ $HTTP_CODE == 202 && $HTTP_BODY == *'"accepted":1}'* ]] && st=0 || st=1
+	smoke "POST /api/event with a page view answers 202, accepted 1" $st "got $HTTP_CODE $HTTP_BODY"
+	mapfile -t cols < <(smoke_sql "SELECT COUNT(*), CONCAT_WS(' ', MAX(device), MAX(browser),
+		MAX(hostname)) FROM events WHERE pathname = '$path'" | tr '\t' '\n')
+	[[ ${cols[0]:-} == 1 && ${cols[1]:-} == 'desktop Chrome 127.0.0.1' ]] && st=0 || st=1
+	smoke "one row for it in events: desktop, Chrome, 127.0.0.1" $st "got ${cols[*]:-nothing}"
+
+	before=$(smoke_sql "$count_sql")
+	smoke_http POST /api/event "{\"s\":\"$key\",\"n\":\"pageview\"}"
+	after=$(smoke_sql "$count_sql")
+	[[ $HTTP_CODE == 400 && $HTTP_BODY == *'"error"'* ]] && st=0 || st=1
+	smoke "POST /api/event without a URL answers 400 {\"error\":...}" $st "got $HTTP_CODE $HTTP_BODY"
+	[[ $before =~ ^[0-9]+$ && $after == "$before" ]] && st=0 || st=1
+	smoke "the refused event left no row" $st "rows of the demo site: $before before, $after after"
+
+	# Over the collector's 64 KiB but under FcgidMaxRequestLen (128 KiB):
+	# the collector refuses it itself, as the README says.
+	body="{\"s\":\"$key\",\"n\":\"pageview\",\"u\":\"http://127.0.0.1/demo/big\",\"pad\":\"$(
+		head -c 100000 /dev/zero | tr '\0' x)\"}"
+	smoke_http POST /api/event "$body"
+	[[ $HTTP_CODE == 413 && $HTTP_BODY == *'"error"'* ]] && st=0 || st=1
+	smoke "a 100 KB body gets the collector's own 413" $st "got $HTTP_CODE $HTTP_BODY"
+
+	# At once: mod_fcgid gives a process one request at a time, so these
+	# queue for the collectors or make it spawn more (up to 4).
+	local -a burst=()
+	local codes=$TEST_LOG/apache-burst.codes
+	path=/demo/apache-burst-$(random_secret | cut -c1-12)
+	body="{\"s\":\"$key\",\"n\":\"pageview\",\"u\":\"http://127.0.0.1$path\"}"
+	for ((i = 0; i < 12; i++)); do
+		curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -A "$SMOKE_UA" \
+			-H 'Content-Type: text/plain' --data-binary "$body" "$APACHE_URL/api/event" &
+		burst+=($!)
+	done >"$codes" 2>/dev/null
+	wait "${burst[@]}" || true
+	after=$(smoke_sql "SELECT COUNT(*) FROM events WHERE pathname = '$path'")
+	[[ $(grep -cx 202 "$codes") == 12 && $after == 12 ]] && st=0 || st=1
+	smoke "12 page views at once: 12 times 202, 12 rows" $st \
+		"answers $(sort "$codes" | uniq -c | tr -s ' \n' ' '), rows $after"
+
+	# The processes: children of mod_fcgid's process manager (itself a
+	# child of Apache), as the Apache user, the listening socket on fd 0.
+	# One check per property, over all of them, so that the count of
+	# checks does not depend on how many mod_fcgid started.
+	local bad_parent='' bad_fd0='' bad_env='' bad_log=''
+	mapfile -t pids < <(pids_matching "$APACHE_COLLECT_PAT")
+	((${#pids[@]} > 0)) && [[ -n $apid ]] && st=0 || st=1
+	smoke "mod_fcgid runs the collector (${#pids[@]} processes: ${pids[*]})" $st \
+		"Apache pid '$apid', no process matches '$APACHE_COLLECT_PAT'"
+	for pid in "${pids[@]}"; do
+		ppid=$(stat_field "$pid" 2)
+		gpid=$(stat_field "${ppid:-0}" 2)
+		uid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$pid/status" 2>/dev/null) || uid=
+		[[ -n $apid && $gpid == "$apid" && $uid == "$(id -u "$APACHE_USER")" ]] ||
+			bad_parent+=" $pid (parent ${ppid:-?}, its parent ${gpid:-?}, uid ${uid:-?})"
+		fcgid_listener "$pid" ||
+			bad_fd0+=" $pid ($(readlink "/proc/$pid/fd/0" 2>/dev/null || echo gone))"
+		grep -qzx 'TRACKR_SPAWNED_BY=mod_fcgid' "/proc/$pid/environ" 2>/dev/null ||
+			bad_env+=" $pid"
+		grep -q "trackr-collect\[$pid\] info: .*serving on fd 0 with [0-9]* threads" "$log" ||
+			bad_log+=" $pid"
+	done
+	((${#pids[@]} > 0)) && [[ -z $bad_parent ]] && st=0 || st=1
+	smoke "each is a child of Apache's process manager, as $APACHE_USER" $st \
+		"Apache is ${apid:-?};${bad_parent:- none found}"
+	((${#pids[@]} > 0)) && [[ -z $bad_fd0 ]] && st=0 || st=1
+	smoke "each has a listening socket in $(rel "$FCGID_IPC_DIR")/ on fd 0" $st \
+		"${bad_fd0:- none found}"
+	((${#pids[@]} > 0)) && [[ -z $bad_env ]] && st=0 || st=1
+	smoke "each got the InitialEnv of FcgidCmdOptions (named by the binary)" $st \
+		"not in the environment of${bad_env:- none found}"
+	((${#pids[@]} > 0)) && [[ -z $bad_log ]] && st=0 || st=1
+	smoke "each logged 'serving on fd 0'" $st "not in $(rel "$log") for${bad_log:- none found}"
+
+	# A graceful stop: Apache stops its process manager, which stops the
+	# collectors: none may be left, and each should exit by itself.
+	if [[ -n $apid ]]; then
+		apache_cmd -k graceful-stop >>"$log" 2>&1 && st=0 || st=1
+		smoke "apache2 -k graceful-stop" $st
+		for ((i = 0; i < 200; i++)); do
+			pid_alive "$apid" || break
+			sleep 0.1
+		done
+		pid_alive "$apid" && st=1 || st=0
+		smoke "Apache (pid $apid) exits within 20s" $st
+		for ((i = 0; i < 50; i++)); do
+			mapfile -t left < <(pids_matching "$APACHE_COLLECT_PAT")
+			((${#left[@]} == 0)) && break
+			sleep 0.1
+		done
+		((${#left[@]} == 0)) && st=0 || st=1
+		smoke "no collector outlives Apache by 5s" $st "still running: ${left[*]}"
+		bad_log=
+		for pid in "${pids[@]}"; do
+			grep -q "trackr-collect\[$pid\] info: .*stopped\$" "$log" ||
+				bad_log+=" $pid: $(grep -F "($pid)" "$log" | tail -n 1 || true);"
+		done
+		((${#pids[@]} > 0)) && [[ -z $bad_log ]] && st=0 || st=1
+		smoke "each collector exited by itself (logged 'stopped')" $st "${bad_log:- none found}"
+	else
+		smoke "a graceful stop of Apache" 1 "not tried: no Apache pid in $(rel "$APACHE_PID")"
+	fi
+	stop_apache || true
+	record "$name" "$SMOKE_PASS" "$SMOKE_FAIL" "Apache + mod_fcgid, collector on fd 0"
+}
+
 test_stack_stop() {
 	((TEST_STACK_STARTED)) || return 0
 	TEST_STACK_STARTED=0
@@ -163,6 +357,7 @@ print_summary() {
 		if ((TEST_STACK_RAN)); then
 			show_tail "$LOGDIR/collect.log" 40
 			show_tail "$LOGDIR/nginx-error.log" 20
+			((${SUITE_FAIL[apache]:-0} > 0)) && show_tail "$LOGDIR/apache-error.log" 30
 		fi
 	fi
 	printf '%s passed, %s failed\n' "$total_pass" "$total_fail"
@@ -228,6 +423,7 @@ cmd_test() {
 		else
 			record browser 0 1 "not run: no tracker build"
 		fi
+		run_apache
 	else
 		record stack 0 1 "the test stack did not come up, see above"
 	fi
