@@ -21,6 +21,7 @@
 #include "crypt.h"
 #include "db.h"
 #include "log.h"
+#include "stitch.h"
 #include "writer.h"
 
 #define CHUNK_MAX	256		/* rows per INSERT */
@@ -85,20 +86,6 @@ struct item {
 	struct item	*wake;		/* the waiter this one wakes in turn */
 };
 
-struct sess {
-	uint64_t	 visitor;
-	uint64_t	 id;
-	unsigned	 site_id;
-	int		 is_new;
-	int		 dirty;
-	int64_t		 started;
-	int64_t		 last_seen;
-	const struct event *first;	/* attributes of a new session */
-	const char	*exit_page;
-	int64_t		 exit_ts;
-	unsigned	 pageviews, events, interactions, max_scroll;
-	unsigned long long engagement;
-};
 
 struct writer {
 	const struct conf	*conf;
@@ -136,10 +123,7 @@ struct wctx {
 	struct db_args	 args;
 	struct event	**evs;
 	size_t		 evcap;
-	struct sess	*sess;
-	size_t		 nsess, sesscap;
-	size_t		*slots;		/* open addressing over sess, by visitor */
-	size_t		 nslots;
+	struct stitch	 st;		/* the sessions of the group in hand */
 };
 
 /* Statement text. */
@@ -198,80 +182,6 @@ static size_t
 chunk(size_t n)
 {
 	return n < CHUNK_MAX ? n : CHUNK_MAX;
-}
-
-/* Sessions of one group, by visitor id. */
-
-static uint64_t
-mix(uint64_t v)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdull;
-	v ^= v >> 33;
-	return v;
-}
-
-static void
-sess_reset(struct wctx *c, size_t want)
-{
-	size_t need = 16;
-
-	while (need < want * 2)
-		need <<= 1;
-	if (need > c->nslots) {
-		free(c->slots);
-		c->slots = xmalloc(need * sizeof(*c->slots));
-		c->nslots = need;
-	}
-	memset(c->slots, 0xff, c->nslots * sizeof(*c->slots));
-	c->nsess = 0;
-	if (want > c->sesscap) {
-		c->sess = xrealloc(c->sess, want * sizeof(*c->sess));
-		c->sesscap = want;
-	}
-}
-
-static struct sess *
-sess_find(struct wctx *c, uint64_t visitor)
-{
-	size_t i = mix(visitor) & (c->nslots - 1);
-
-	while (c->slots[i] != (size_t)-1) {
-		if (c->sess[c->slots[i]].visitor == visitor)
-			return &c->sess[c->slots[i]];
-		i = (i + 1) & (c->nslots - 1);
-	}
-	return NULL;
-}
-
-/* Add or replace the session of visitor (a newer one replaces an older). */
-static struct sess *
-sess_put(struct wctx *c, uint64_t visitor)
-{
-	size_t i = mix(visitor) & (c->nslots - 1);
-	struct sess *s;
-
-	while (c->slots[i] != (size_t)-1) {
-		if (c->sess[c->slots[i]].visitor == visitor)
-			break;
-		i = (i + 1) & (c->nslots - 1);
-	}
-	if (c->nsess == c->sesscap) {
-		c->sesscap = c->sesscap ? c->sesscap * 2 : 64;
-		c->sess = xrealloc(c->sess, c->sesscap * sizeof(*c->sess));
-	}
-	/* A replaced session keeps its row, so its pending update is still written. */
-	c->slots[i] = c->nsess;
-	s = &c->sess[c->nsess++];
-	memset(s, 0, sizeof(*s));
-	s->visitor = visitor;
-	return s;
-}
-
-static int
-is_pageview(const struct event *e)
-{
-	return strcmp(e->name, "pageview") == 0;
 }
 
 static int
@@ -344,7 +254,7 @@ claim_batches(struct wctx *c, struct item *group, uint64_t txn)
 static struct scache *
 scache_slot(struct writer *w, uint64_t visitor)
 {
-	return &w->scache[mix(visitor) & (SCACHE_SLOTS - 1)];
+	return &w->scache[stitch_mix(visitor) & (SCACHE_SLOTS - 1)];
 }
 
 /* Put visitor's session from the cache when it is active since since; 1 if so. */
@@ -361,9 +271,9 @@ from_cache(struct wctx *c, uint64_t visitor, int64_t since)
 	pthread_mutex_unlock(&w->scache_lock);
 	if (e.visitor != visitor || e.last_seen < since)
 		return 0;
-	if (sess_find(c, visitor) != NULL)
+	if (stitch_find(&c->st, visitor) != NULL)
 		return 1;
-	s = sess_put(c, visitor);
+	s = stitch_put(&c->st, visitor);
 	s->id = e.id;
 	s->site_id = e.site_id;
 	s->last_seen = e.last_seen;
@@ -379,17 +289,17 @@ to_cache(struct wctx *c)
 	size_t i;
 
 	pthread_mutex_lock(&w->scache_lock);
-	for (i = 0; i < c->nsess; i++) {
-		if (!c->sess[i].dirty)
+	for (i = 0; i < c->st.nsess; i++) {
+		if (!c->st.sess[i].dirty)
 			continue;
-		slot = scache_slot(w, c->sess[i].visitor);
-		if (slot->visitor == c->sess[i].visitor &&
-		    slot->last_seen > c->sess[i].last_seen)
+		slot = scache_slot(w, c->st.sess[i].visitor);
+		if (slot->visitor == c->st.sess[i].visitor &&
+		    slot->last_seen > c->st.sess[i].last_seen)
 			continue;
-		slot->visitor = c->sess[i].visitor;
-		slot->id = c->sess[i].id;
-		slot->site_id = c->sess[i].site_id;
-		slot->last_seen = c->sess[i].last_seen;
+		slot->visitor = c->st.sess[i].visitor;
+		slot->id = c->st.sess[i].id;
+		slot->site_id = c->st.sess[i].site_id;
+		slot->last_seen = c->st.sess[i].last_seen;
 	}
 	pthread_mutex_unlock(&w->scache_lock);
 }
@@ -435,10 +345,10 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 		while ((row = db_fetch(&r)) == 1) {
 			v = (uint64_t)strtoull(db_col(&r, 1, NULL), NULL, 10);
 			last = db_col_int(&r, 3, 0);
-			if ((s = sess_find(c, v)) != NULL && s->last_seen >= last)
+			if ((s = stitch_find(&c->st, v)) != NULL && s->last_seen >= last)
 				continue;
 			if (s == NULL)
-				s = sess_put(c, v);
+				s = stitch_put(&c->st, v);
 			s->id = strtoull(db_col(&r, 0, NULL), NULL, 10);
 			s->site_id = (unsigned)db_col_int(&r, 2, 0);
 			s->last_seen = last;
@@ -450,66 +360,6 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 	return 0;
 }
 
-/* Give every event its session, starting sessions where needed. */
-static int
-stitch(struct wctx *c, size_t nev)
-{
-	struct event *e;
-	struct sess *s;
-	size_t i;
-
-	for (i = 0; i < nev; i++) {
-		e = c->evs[i];
-		s = sess_find(c, e->visitor_id);
-		if ((s == NULL || e->ts_ms - s->last_seen > SESSION_IDLE_MS) &&
-		    e->prev_visitor_id != 0) {
-			/* A session begun under yesterday's salt carries on past midnight. */
-			struct sess *p = sess_find(c, e->prev_visitor_id);
-
-			if (p != NULL && e->ts_ms - p->last_seen <= SESSION_IDLE_MS) {
-				e->visitor_id = e->prev_visitor_id;
-				s = p;
-			}
-		}
-		if (s != NULL && (s->site_id != e->site_id ||
-		    e->ts_ms - s->last_seen > SESSION_IDLE_MS))
-			s = NULL;
-		if (s == NULL) {
-			if (!e->interactive) {
-				/* Engagement after the session ended starts nothing. */
-				e->session_id = 0;
-				continue;
-			}
-			s = sess_put(c, e->visitor_id);
-			s->site_id = e->site_id;
-			s->is_new = 1;
-			s->started = s->last_seen = e->ts_ms;
-			s->first = e;
-			if (crypt_random(&s->id, sizeof(s->id)) == -1)
-				return -1;
-			s->id &= 0x7fffffffffffffffull;
-			if (s->id == 0)
-				s->id = 1;
-		}
-		e->session_id = s->id;
-		s->dirty = 1;
-		if (e->ts_ms > s->last_seen)
-			s->last_seen = e->ts_ms;
-		s->events++;
-		if (e->interactive)
-			s->interactions++;
-		if (is_pageview(e)) {
-			s->pageviews++;
-			s->exit_page = e->pathname.ptr;
-			s->exit_ts = e->ts_ms;
-		}
-		if (e->engagement_ms > 0)
-			s->engagement += (unsigned long long)e->engagement_ms;
-		if (e->scroll_depth > (int)s->max_scroll)
-			s->max_scroll = (unsigned)e->scroll_depth;
-	}
-	return 0;
-}
 
 static void
 bind_buf(struct db_args *a, const struct buf *b)
@@ -588,7 +438,7 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_int(a, s->is_new ? s->started : s->last_seen);
 	db_arg_int(a, s->last_seen);
 	/* An existing session keeps its entry page and attributes (see SESSION_UPDATE). */
-	db_arg_strz(a, f && is_pageview(f) ? f->pathname.ptr : "");
+	db_arg_strz(a, f && stitch_is_pageview(f) ? f->pathname.ptr : "");
 	db_arg_strz(a, s->exit_page ? s->exit_page : "");
 	db_arg_uint(a, s->pageviews);
 	db_arg_uint(a, s->events);
@@ -610,8 +460,8 @@ static __thread struct wctx *sort_ctx;
 static int
 sess_cmp(const void *a, const void *b)
 {
-	uint64_t x = sort_ctx->sess[*(const size_t *)a].id;
-	uint64_t y = sort_ctx->sess[*(const size_t *)b].id;
+	uint64_t x = sort_ctx->st.sess[*(const size_t *)a].id;
+	uint64_t y = sort_ctx->st.sess[*(const size_t *)b].id;
 
 	return x < y ? -1 : x > y;
 }
@@ -620,11 +470,11 @@ static int
 upsert_sessions(struct wctx *c)
 {
 	size_t i = 0, k, ci, n = 0;
-	size_t *dirty = xmalloc((c->nsess ? c->nsess : 1) * sizeof(*dirty));
+	size_t *dirty = xmalloc((c->st.nsess ? c->st.nsess : 1) * sizeof(*dirty));
 	int rc = -1;
 
-	for (i = 0; i < c->nsess; i++)
-		if (c->sess[i].dirty)
+	for (i = 0; i < c->st.nsess; i++)
+		if (c->st.sess[i].dirty)
 			dirty[n++] = i;
 	/* Rows locked in id order by every writer: no deadlock between them. */
 	sort_ctx = c;
@@ -634,7 +484,7 @@ upsert_sessions(struct wctx *c)
 		ci = chunk(n - i);
 		db_args_reset(&c->args);
 		for (k = 0; k < ci; k++, i++)
-			bind_session(&c->args, &c->sess[dirty[i]]);
+			bind_session(&c->args, &c->st.sess[dirty[i]]);
 		if (db_exec(c->db, wstmt(c, W_SESSIONS + ci - 1), &c->args, NULL, NULL) == -1)
 			goto out;
 	}
@@ -672,9 +522,9 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 	}
 	if (nev > 0) {
 		qsort(c->evs, nev, sizeof(*c->evs), ev_cmp);
-		sess_reset(c, nev_max);
+		stitch_reset(&c->st, nev_max);
 		if (load_sessions(c, nev, since - SESSION_IDLE_MS) == -1 ||
-		    stitch(c, nev) == -1 ||
+		    stitch_events(&c->st, c->evs, nev) == -1 ||
 		    insert_events(c, nev) == -1 ||
 		    upsert_sessions(c) == -1)
 			goto fail;
@@ -845,8 +695,7 @@ writer_main(void *arg)
 		free(c.sql[i]);
 	db_args_free(&c.args);
 	free(c.evs);
-	free(c.sess);
-	free(c.slots);
+	stitch_free(&c.st);
 	return NULL;
 }
 

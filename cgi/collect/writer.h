@@ -24,8 +24,6 @@ enum write_result {
 	WRITE_FAILED,		/* the database refused these events: nothing stored */
 };
 
-#define SESSION_IDLE_MS	(30LL * 60 * 1000)
-
 struct writer;
 
 /*
