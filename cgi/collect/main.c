@@ -310,7 +310,6 @@ h_health(struct req *r, struct resp *resp)
 	struct db *db;
 	int ok;
 
-	resp_header(resp, "Cache-Control", "no-store");
 	db = db_pool_get(app->pool);
 	/* Twice: the first try may only find that a restart dropped the connection. */
 	ok = (db_ensure(db) == 0 && db_exec_sql(db, "SELECT 1", 8) == 0) ||
@@ -318,6 +317,7 @@ h_health(struct req *r, struct resp *resp)
 	db_pool_put(app->pool, db);
 	if (!ok)
 		return unavailable(resp, NULL);
+	resp_header(resp, "Cache-Control", "no-store");
 	buf_adds(&resp->body, "{\"ok\":true}\n");
 	resp->ctype = "application/json";
 	return 200;
@@ -360,6 +360,7 @@ main(int argc, char *argv[])
 	int ch, err = 0, level, rc = 1;
 	char *end;
 
+	memset(&app, 0, sizeof(app));
 	while ((ch = getopt(argc, argv, "c:s:t:")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -381,13 +382,14 @@ main(int argc, char *argv[])
 	log_init("trackr-collect", LOGL_INFO);
 	if (conf_load(&conf, path) == -1)
 		return 1;
+	if (db_conf_check(&conf) == -1)
+		goto out;
 	if ((level = log_level_parse(conf_str(&conf, "log_level", "info"))) == -1) {
 		log_err("log_level must be error, warn, info or debug");
 		goto out;
 	}
 	log_init("trackr-collect", (enum log_level)level);
 
-	memset(&app, 0, sizeof(app));
 	app.conf = &conf;
 	if (threads == 0)
 		threads = conf_int(&conf, "collect_threads", 128, 1, 1024, &err);

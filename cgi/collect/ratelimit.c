@@ -77,9 +77,10 @@ ratelimit_take(struct ratelimit *rl, uint64_t key, long long per_minute,
 		b->tokens -= cost;
 	else {
 		need = (double)cost - b->tokens;
-		wait = (int)(need / rate / 1000.0) + 1;
-		if (wait > 60)
-			wait = 60;
+		/* Whole seconds until enough tokens, rounded up, at most a minute. */
+		wait = need / rate >= 60000.0 ? 60 : ((int)(need / rate) + 999) / 1000;
+		if (wait < 1)
+			wait = 1;
 	}
 	pthread_mutex_unlock(lock);
 	return wait;

@@ -125,6 +125,17 @@ db_on_connect(struct db *db, const char *const *sql, size_t n)
 	db->ninit = n;
 }
 
+int
+db_conf_check(const struct conf *c)
+{
+	if (conf_str(c, "db_socket", NULL) == NULL && conf_str(c, "db_host", NULL) == NULL) {
+		log_err("%s: set db_socket or db_host: where is the database?",
+		    c->path ? c->path : "config");
+		return -1;
+	}
+	return 0;
+}
+
 struct db *
 db_open(const struct conf *c, const char *const *stmts, size_t nstmts, int lazy)
 {

@@ -21,6 +21,12 @@
 struct db;
 
 /*
+ * Refuse a configuration that does not say where the database is (neither
+ * db_socket nor db_host), rather than guess a default; 0 or -1 (logged).
+ */
+int		 db_conf_check(const struct conf *);
+
+/*
  * Open a connection with the settings in c (db_socket or db_host/db_port,
  * db_user, db_password, db_name).  stmts[0..nstmts) is the program's SQL;
  * it must outlive the connection.  Returns NULL (logged) on failure; with

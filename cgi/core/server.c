@@ -7,6 +7,7 @@
  * a request, so the poke can only interrupt the accept(2) or the read of
  * the next request on a kept-alive connection, never a handler.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -238,6 +239,14 @@ open_socket(const struct server_opts *o)
 			    "configured (set collect_socket or pass -s)");
 			return -1;
 		}
+		/*
+		 * Spawned by a process manager (mod_fcgid): if it dies without
+		 * telling us, stop too rather than linger on its socket.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+			log_warn("prctl: %s", strerror(errno));
+		if (getppid() == 1)
+			raise(SIGTERM);	/* the parent was already gone */
 		return 0;
 	}
 	/* A stale socket from a crash would make bind fail. */

@@ -343,6 +343,8 @@ main(int argc, char *argv[])
 	log_init("trackrctl", LOGL_INFO);
 	if (conf_load(&conf, path) == -1)
 		return 1;
+	if (db_conf_check(&conf) == -1)
+		goto out;
 	if ((db = db_open(&conf, stmts, STMT__MAX, 0)) == NULL)
 		goto out;
 

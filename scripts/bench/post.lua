@@ -16,7 +16,7 @@ end
 wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "text/plain"
-wrk.headers["Origin"] = "https://bench.example"
+wrk.headers["Origin"] = os.getenv("BENCH_ORIGIN") or "https://bench.example"
 
 -- Many visitors, as real traffic has: the User-Agent's build number cycles
 -- through BENCH_VISITORS values (1 makes every request one visitor's).

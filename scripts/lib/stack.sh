@@ -185,7 +185,7 @@ conf_text() {
 	case $INST in
 	up)
 		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
-	test) rate_site=600000 rate_client=6000 ;;
+	test) rate_site=600000 rate_client=100000000 ;;
 	bench) rate_site=100000000 rate_client=100000000 noop=1 ;;
 	esac
 	how="FastCGI on a unix socket, behind nginx"

@@ -418,12 +418,14 @@ cmd_test() {
 	if ((STEP_RC == 0)); then
 		SITE_KEY=$(<"$SITE_KEY_FILE")
 		run_integration
+		run_migrations
 		if ((have_tracker)); then
 			run_browser
 		else
 			record browser 0 1 "not run: no tracker build"
 		fi
 		run_apache
+		run_shutdown
 	else
 		record stack 0 1 "the test stack did not come up, see above"
 	fi

@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	test/unit/test_event \
 	test/unit/test_form \
 	test/unit/test_json \
+	test/unit/test_ratelimit \
 	test/unit/test_route \
 	test/unit/test_stitch \
 	test/unit/test_valid
@@ -36,6 +37,8 @@ test_unit_test_json_SOURCES = test/unit/test_json.c
 test_unit_test_json_LDADD = $(UNIT_LIBS)
 test_unit_test_route_SOURCES = test/unit/test_route.c
 test_unit_test_route_LDADD = $(UNIT_LIBS)
+test_unit_test_ratelimit_SOURCES = test/unit/test_ratelimit.c cgi/collect/ratelimit.c
+test_unit_test_ratelimit_LDADD = $(UNIT_LIBS)
 test_unit_test_stitch_SOURCES = test/unit/test_stitch.c cgi/collect/stitch.c cgi/collect/event.c cgi/collect/referrer.c
 test_unit_test_stitch_LDADD = $(EVENT_LIBS) $(CUNIT_LIBS)
 test_unit_test_valid_SOURCES = test/unit/test_valid.c
