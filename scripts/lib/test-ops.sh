@@ -18,9 +18,9 @@ mig_sql() {
 	mariadb --defaults-file="$CLIENTCNF" --batch --skip-column-names trackr_migtest -e "$1" 2>&1 || true
 }
 
-# migrate DIR: runs trackrctl migrate on the scratch database; output in
+# mig_run DIR: runs trackrctl migrate on the scratch database; output in
 # MIG_OUT, exit status in MIG_RC.
-migrate() {
+mig_run() {
 	set +e
 	MIG_OUT=$("$CTL_BIN" -c "$MIG_CONF" migrate "$1" 2>&1)
 	MIG_RC=$?
@@ -47,7 +47,7 @@ run_migrations() {
 	printf 'CREATE TABLE a (id INT PRIMARY KEY);\n' >"$dir/0001_first.sql"
 	printf 'CREATE TABLE b (id INT PRIMARY KEY);\nINSERT INTO b VALUES (1), (2);\n' >"$dir/0002_second.sql"
 
-	migrate "$dir"
+	mig_run "$dir"
 	[[ $MIG_RC == 0 && $MIG_OUT == *"2 applied, 0 already in place"* ]] && st=0 || st=1
 	ops_check "two migrations applied in order" $st "$MIG_OUT"
 	[[ $(mig_sql "SELECT COUNT(*) FROM b") == 2 &&
@@ -55,21 +55,21 @@ run_migrations() {
 		st=0 || st=1
 	ops_check "tables made and each migration recorded with its SHA-256" $st
 
-	migrate "$dir"
+	mig_run "$dir"
 	[[ $MIG_RC == 0 && $MIG_OUT == *"0 applied, 2 already in place"* && $(mig_sql "SELECT COUNT(*) FROM b") == 2 ]] &&
 		st=0 || st=1
 	ops_check "a second run changes nothing" $st "$MIG_OUT"
 
 	printf 'CREATE TABLE a (id BIGINT PRIMARY KEY);\n' >"$dir/0001_first.sql"
 	printf 'CREATE TABLE c (id INT);\n' >"$dir/0003_third.sql"
-	migrate "$dir"
+	mig_run "$dir"
 	[[ $MIG_RC != 0 && $MIG_OUT == *"0001_first.sql was changed after it was applied"* &&
 		$(mig_sql "SHOW TABLES LIKE 'c'") == "" ]] && st=0 || st=1
 	ops_check "a changed migration is refused and nothing after it runs" $st "$MIG_OUT"
 	printf 'CREATE TABLE a (id INT PRIMARY KEY);\n' >"$dir/0001_first.sql"
 
 	printf 'CREATE TABLE d (id INT PRIMARY KEY;\n' >"$dir/0004_broken.sql"
-	migrate "$dir"
+	mig_run "$dir"
 	[[ $MIG_RC != 0 && $MIG_OUT == *"0004_broken.sql failed"* &&
 		$(mig_sql "SELECT GROUP_CONCAT(version ORDER BY version) FROM schema_migrations") == "1,2,3" ]] &&
 		st=0 || st=1
@@ -77,16 +77,16 @@ run_migrations() {
 	rm -f "$dir/0004_broken.sql"
 
 	printf 'SELECT 1;\n' >"$dir/Bad-Name.sql"
-	migrate "$dir"
+	mig_run "$dir"
 	[[ $MIG_RC != 0 && $MIG_OUT == *"not a migration name"* ]] && st=0 || st=1
 	ops_check "a file that is not NNNN_name.sql is refused" $st "$MIG_OUT"
 	rm -f "$dir/Bad-Name.sql"
 
 	db_root <<<"DROP DATABASE trackr_migtest; CREATE DATABASE trackr_migtest CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
-	migrate "$ROOT/migrations"
+	mig_run "$ROOT/migrations"
 	local first=$MIG_RC
-	migrate "$ROOT/migrations"
-	[[ $first == 0 && $MIG_RC == 0 && $MIG_OUT == *" 0 applied"* ]] && st=0 || st=1
+	mig_run "$ROOT/migrations"
+	[[ $first == 0 && $MIG_RC == 0 && $MIG_OUT == "0 applied, "* ]] && st=0 || st=1
 	ops_check "the project's migrations apply to an empty database, twice" $st "$MIG_OUT"
 	db_root <<<"DROP DATABASE trackr_migtest;"
 	record migrations "$OPS_PASS" "$OPS_FAIL"
