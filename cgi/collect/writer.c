@@ -27,6 +27,7 @@
 #define CHUNK_MAX	256		/* rows per INSERT */
 #define LOOKUP_MAX	128		/* visitor ids per session lookup */
 #define TXN_TRIES	4
+#define SLOW_GROUP_MS	200		/* log groups slower than this */
 #define SCACHE_SLOTS	(1u << 18)	/* sessions remembered between groups */
 #define DOWN_MS		1000		/* fail fast this long after a failure */
 
@@ -44,12 +45,12 @@ enum wstmt {
 	"utm_campaign, utm_term, utm_content, country, device, browser, " \
 	"browser_version, os, os_version, screen_width, engagement_ms, " \
 	"scroll_depth, interactive, props, revenue_amount, revenue_currency, batch_id"
-#define EVENT_ROW "(?,FROM_UNIXTIME(?/1000),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define SESSION_COLS "id, site_id, visitor_id, started_at, last_seen, entry_page, " \
 	"exit_page, pageviews, events, interactions, engagement_ms, max_scroll, " \
 	"source, referrer_domain, utm_source, utm_medium, utm_campaign, country, " \
 	"device, browser, os"
-#define SESSION_ROW "(?,?,?,FROM_UNIXTIME(?/1000),FROM_UNIXTIME(?/1000),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define SESSION_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 /* Assignments run left to right and see earlier ones: exit_page before last_seen. */
 #define SESSION_UPDATE " ON DUPLICATE KEY UPDATE " \
 	"exit_page = IF(VALUES(exit_page) <> '' AND VALUES(last_seen) >= last_seen, " \
@@ -171,7 +172,7 @@ wstmt(struct wctx *c, size_t i)
 		    "FROM sessions WHERE visitor_id IN (");
 		for (k = 0; k < n; k++)
 			buf_adds(&b, k ? ",?" : "?");
-		buf_adds(&b, ") AND last_seen >= FROM_UNIXTIME(?/1000)");
+		buf_adds(&b, ") AND last_seen >= ?");
 		c->sql[i] = buf_detach(&b, NULL);
 	}
 	return db_stmt(c->db, i);
@@ -336,7 +337,7 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 		db_args_reset(a);
 		for (k = 0; k < n; k++)
 			db_arg_uint(a, ids[k]);
-		db_arg_int(a, since);
+		db_arg_time_ms(a, since);
 		if (db_select(c->db, wstmt(c, W_LOOKUP + n - 1), a, &r) == -1) {
 			db_res_free(&r);
 			return -1;
@@ -373,7 +374,7 @@ bind_event(struct db_args *a, const struct event *e, const char *batch_id)
 	size_t i;
 
 	db_arg_uint(a, e->site_id);
-	db_arg_int(a, e->ts_ms);
+	db_arg_time_ms(a, e->ts_ms);
 	db_arg_strz(a, e->name);
 	db_arg_uint(a, e->visitor_id);
 	db_arg_uint(a, e->session_id);
@@ -435,8 +436,8 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_uint(a, s->id);
 	db_arg_uint(a, s->site_id);
 	db_arg_uint(a, s->visitor);
-	db_arg_int(a, s->is_new ? s->started : s->last_seen);
-	db_arg_int(a, s->last_seen);
+	db_arg_time_ms(a, s->is_new ? s->started : s->last_seen);
+	db_arg_time_ms(a, s->last_seen);
 	/* An existing session keeps its entry page and attributes (see SESSION_UPDATE). */
 	db_arg_strz(a, f && stitch_is_pageview(f) ? f->pathname.ptr : "");
 	db_arg_strz(a, s->exit_page ? s->exit_page : "");
@@ -500,7 +501,7 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 {
 	struct item *it;
 	uint64_t txn;
-	int64_t since = INT64_MAX;
+	int64_t since = INT64_MAX, t[5] = { 0, 0, 0, 0, 0 };
 	size_t nev = 0, i;
 
 	for (it = group; it != NULL; it = it->next)
@@ -520,19 +521,33 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 				since = it->ev[i].ts_ms;
 		}
 	}
+	t[0] = now_ms();
 	if (nev > 0) {
 		qsort(c->evs, nev, sizeof(*c->evs), ev_cmp);
 		stitch_reset(&c->st, nev_max);
-		if (load_sessions(c, nev, since - SESSION_IDLE_MS) == -1 ||
-		    stitch_events(&c->st, c->evs, nev) == -1 ||
-		    insert_events(c, nev) == -1 ||
-		    upsert_sessions(c) == -1)
+		if (load_sessions(c, nev, since - SESSION_IDLE_MS) == -1)
+			goto fail;
+		t[1] = now_ms();
+		if (stitch_events(&c->st, c->evs, nev) == -1 ||
+		    insert_events(c, nev) == -1)
+			goto fail;
+		t[2] = now_ms();
+		if (upsert_sessions(c) == -1)
 			goto fail;
 	}
+	t[3] = now_ms();
 	if (db_commit(c->db) == -1)
 		goto fail;
+	t[4] = now_ms();
 	if (nev > 0)
 		to_cache(c);
+	/* A slow group delays every request in it: say where the time went. */
+	if (t[4] - t[0] >= SLOW_GROUP_MS)
+		log_warn("slow group: %zu events in %lld ms (sessions lookup %lld, "
+		    "events %lld, sessions %lld, commit %lld)", nev,
+		    (long long)(t[4] - t[0]), (long long)(t[1] - t[0]),
+		    (long long)(t[2] - t[1]), (long long)(t[3] - t[2]),
+		    (long long)(t[4] - t[3]));
 	return 0;
 fail:
 	db_rollback(c->db);

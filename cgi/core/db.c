@@ -448,6 +448,28 @@ db_arg_double(struct db_args *a, double v)
 }
 
 void
+db_arg_time_ms(struct db_args *a, long long ms)
+{
+	MYSQL_BIND *b = next_arg(a);
+	MYSQL_TIME *t = &a->val[a->n - 1].t;
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	/* Bound as a DATETIME, so the server does no arithmetic per row. */
+	b->buffer_type = MYSQL_TYPE_DATETIME;
+	gmtime_r(&secs, &tm);
+	memset(t, 0, sizeof(*t));
+	t->year = (unsigned)tm.tm_year + 1900;
+	t->month = (unsigned)tm.tm_mon + 1;
+	t->day = (unsigned)tm.tm_mday;
+	t->hour = (unsigned)tm.tm_hour;
+	t->minute = (unsigned)tm.tm_min;
+	t->second = (unsigned)tm.tm_sec;
+	t->second_part = (unsigned long)(ms % 1000) * 1000;
+	t->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+void
 db_arg_null(struct db_args *a)
 {
 	next_arg(a)->buffer_type = MYSQL_TYPE_NULL;
@@ -474,7 +496,8 @@ bind_args(struct db *db, MYSQL_STMT *st, struct db_args *a)
 	}
 	for (i = 0; i < a->n; i++)
 		if (a->bind[i].buffer_type == MYSQL_TYPE_LONGLONG ||
-		    a->bind[i].buffer_type == MYSQL_TYPE_DOUBLE)
+		    a->bind[i].buffer_type == MYSQL_TYPE_DOUBLE ||
+		    a->bind[i].buffer_type == MYSQL_TYPE_DATETIME)
 			a->bind[i].buffer = &a->val[i];
 	if (mysql_stmt_bind_param(st, a->bind) != 0) {
 		note(db, mysql_stmt_errno(st));

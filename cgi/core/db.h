@@ -80,6 +80,7 @@ struct db_args {
 		long long		i;
 		unsigned long long	u;
 		double			d;
+		MYSQL_TIME		t;
 	}		*val;
 	size_t		 n;
 	size_t		 cap;
@@ -95,6 +96,8 @@ void	db_arg_blob(struct db_args *, const void *p, size_t len);
 void	db_arg_int(struct db_args *, long long);
 void	db_arg_uint(struct db_args *, unsigned long long);
 void	db_arg_double(struct db_args *, double);
+/* A UTC time in milliseconds since the epoch, as DATETIME(3). */
+void	db_arg_time_ms(struct db_args *, long long ms);
 void	db_arg_null(struct db_args *);
 
 /*
