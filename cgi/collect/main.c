@@ -108,7 +108,7 @@ query_text(const struct url_parts *u, const char *key, struct buf *dst)
 
 /* Fill in what the server knows about an event. */
 static void
-enrich(const struct collect *app, struct event *e, const struct site_info *site,
+enrich(struct event *e, const struct site_info *site,
     const struct ua_info *ua, const char *country, int64_t ts)
 {
 	static const char *const utm_keys[5] = {
@@ -154,7 +154,6 @@ enrich(const struct collect *app, struct event *e, const struct site_info *site,
 	memcpy(e->browser_version, ua->browser_version, sizeof(e->browser_version));
 	e->os = ua->os;
 	memcpy(e->os_version, ua->os_version, sizeof(e->os_version));
-	(void)app;
 }
 
 static int
@@ -276,7 +275,7 @@ h_event(struct req *r, struct resp *resp)
 	}
 	geo_country(app->geo, addr, country);
 	for (i = 0; i < l.n; i++) {
-		enrich(app, &l.ev[i], &site, &ua, country, ts);
+		enrich(&l.ev[i], &site, &ua, country, ts);
 		l.ev[i].visitor_id = visitor_id(salt, site.id, addr, uastr);
 		l.ev[i].prev_visitor_id = have_y ? visitor_id(salt_y, site.id, addr, uastr) : 0;
 	}

@@ -332,8 +332,6 @@ server_run(const struct server_opts *o)
 		if (waited >= STOP_GRACE_MS) {
 			log_err("%d threads still busy after %d ms; exiting",
 			    left, STOP_GRACE_MS);
-			if (o->drain)
-				o->drain(o->app);
 			return 0;
 		}
 		nanosleep(&nap, NULL);
@@ -342,8 +340,6 @@ server_run(const struct server_opts *o)
 	for (i = 0; i < n; i++)
 		pthread_join(ws[i].tid, NULL);
 	free(ws);
-	if (o->drain)
-		o->drain(o->app);
 	if (o->socket_path != NULL) {
 		close(sock);
 		unlink(o->socket_path);

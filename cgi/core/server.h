@@ -22,8 +22,6 @@ struct server_opts {
 	/* Per-thread state: made on the thread at start, freed at its end. */
 	void			*(*thread_init)(const void *app);
 	void			 (*thread_free)(void *);
-	/* Called once after the threads stopped, before server_run() returns. */
-	void			 (*drain)(const void *app);
 };
 
 /* Serve until told to stop; 0 on a clean stop, -1 (logged) on failure to start. */

@@ -215,7 +215,7 @@ conf_text() {
 write_conf() {
 	local text
 	step "writing $(rel "$CONF")"
-	text=$(conf_text "$COLLECT_SOCK" 64)
+	text=$(conf_text "$COLLECT_SOCK" 128)
 	write_if_changed "$CONF" 600 <<<"$text" && CONF_CHANGED=1 || CONF_CHANGED=0
 	((CONF_CHANGED)) && ok "written" || ok "unchanged"
 }
