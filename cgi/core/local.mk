@@ -8,10 +8,12 @@ cgi_core_libtrackr_a_SOURCES = \
 	cgi/core/form.c cgi/core/form.h \
 	cgi/core/json.c cgi/core/json.h \
 	cgi/core/log.c cgi/core/log.h \
+	cgi/core/mail.c cgi/core/mail.h \
 	cgi/core/req.c cgi/core/req.h \
 	cgi/core/resp.c cgi/core/resp.h \
 	cgi/core/route.c cgi/core/route.h \
 	cgi/core/server.c cgi/core/server.h \
 	cgi/core/valid.c cgi/core/valid.h
 
-CORE_LIBS = cgi/core/libtrackr.a $(FCGI_LIBS) $(MARIADB_LIBS) $(JSONC_LIBS) $(OPENSSL_LIBS)
+CORE_LIBS = cgi/core/libtrackr.a $(FCGI_LIBS) $(MARIADB_LIBS) $(JSONC_LIBS) $(OPENSSL_LIBS) \
+	$(CURL_LIBS)

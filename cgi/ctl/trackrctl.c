@@ -4,23 +4,30 @@
  *   trackrctl [-c config] migrate [dir]
  *   trackrctl [-c config] seed-demo --domain D [--origin O]... [--allow-bots]
  *   trackrctl [-c config] salts-prune
+ *   trackrctl [-c config] mail-send [--once]
+ *   trackrctl [-c config] mail-test ADDRESS
  *
  * Migrations are migrations/NNNN_name.sql, applied in order, each recorded
  * with its SHA-256; a file changed after it was applied is refused.
+ * mail-send delivers what programs queued in mail_outbox (cgi/core/mail.h).
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "buf.h"
 #include "conf.h"
 #include "crypt.h"
 #include "db.h"
 #include "log.h"
+#include "mail.h"
 #include "valid.h"
 
 #define MIGRATION_MAX_BYTES	(4 * 1024 * 1024)
@@ -38,6 +45,11 @@ enum stmt {
 	STMT_ORG_ADD,
 	STMT_SITE_ADD,
 	STMT_SALT_PRUNE,
+	STMT_MAIL_CLAIM,
+	STMT_MAIL_CLAIMED,
+	STMT_MAIL_SENT,
+	STMT_MAIL_RETRY,
+	STMT_MAIL_GIVEUP,
 	STMT__MAX
 };
 
@@ -61,7 +73,40 @@ static const char *const stmts[STMT__MAX] = {
 	    "INSERT INTO sites (org_id, domain, site_key, timezone, allowed_origins, allow_bots)"
 	    " VALUES (?, ?, ?, 'UTC', ?, ?)",
 	[STMT_SALT_PRUNE] = "DELETE FROM salts WHERE day < UTC_DATE() - INTERVAL 1 DAY",
+	/*
+	 * One due row, leased to this sender by its fresh token.  InnoDB
+	 * locks the row it updates and re-reads it, so a concurrent sender
+	 * sees the lease and takes another row.  Times are the database's.
+	 */
+	[STMT_MAIL_CLAIM] =
+	    "UPDATE mail_outbox SET claim_token = ?,"
+	    " claimed_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+	    " WHERE next_attempt_at <= UTC_TIMESTAMP(3) AND sent_at IS NULL"
+	    " AND (claimed_until IS NULL OR claimed_until < UTC_TIMESTAMP(3))"
+	    " ORDER BY next_attempt_at, id LIMIT 1",
+	[STMT_MAIL_CLAIMED] =
+	    "SELECT id, to_addr, subject, body_text, body_html, msg_token, attempts"
+	    " FROM mail_outbox WHERE claim_token = ?",
+	/* The marks check the token: a sender that lost its lease changes nothing. */
+	[STMT_MAIL_SENT] =
+	    "UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(3), next_attempt_at = NULL,"
+	    " attempts = attempts + 1, last_error = '', claim_token = NULL, claimed_until = NULL"
+	    " WHERE id = ? AND claim_token = ?",
+	[STMT_MAIL_RETRY] =
+	    "UPDATE mail_outbox SET attempts = ?, last_error = ?,"
+	    " next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND,"
+	    " claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?",
+	[STMT_MAIL_GIVEUP] =
+	    "UPDATE mail_outbox SET attempts = ?, last_error = ?, next_attempt_at = NULL,"
+	    " claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?",
 };
+
+/* Seconds to wait after the nth failed attempt; after the last, give up. */
+static const int mail_backoff[] = { 60, 5 * 60, 30 * 60, 2 * 60 * 60 };
+#define MAIL_MAX_ATTEMPTS	((long long)(sizeof(mail_backoff) / sizeof(mail_backoff[0])) + 1)
+#define MAIL_ROUND_SLEEP	2	/* seconds between rounds without --once */
+
+static volatile sig_atomic_t mail_stop;
 
 static int
 cmp_names(const void *a, const void *b)
@@ -311,12 +356,185 @@ out:
 }
 
 static void
+on_stop(int sig)
+{
+	(void)sig;
+	mail_stop = 1;
+}
+
+/* last_error: printable ASCII only (a server reply may hold anything), bounded. */
+static void
+error_text(struct buf *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->len; i++)
+		if (e->ptr[i] < 0x20 || e->ptr[i] > 0x7e)
+			e->ptr[i] = '?';
+	if (e->len > MAIL_ERROR_MAX)
+		buf_setlen(e, MAIL_ERROR_MAX);
+	if (e->len == 0)
+		buf_adds(e, "unknown error");
+}
+
+/*
+ * Claim, build, send and mark one due message.  Returns 1 when one was
+ * handled (sent or not: *sent says), 0 when none is due, -1 on a database
+ * error (the lease then runs out and the message is due again later).
+ */
+static int
+mail_send_one(struct db *db, struct mail_transport *t, int *sent)
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct buf msg = BUF_INIT, err = BUF_INIT;
+	struct mail_msg m;
+	struct db_res r;
+	unsigned long long affected = 0, id = 0;
+	long long attempts = 0;
+	char token[32];
+	int rc = -1, row;
+
+	*sent = 0;
+	buf_init(&msg, 32 * 1024 * 1024);
+	if (crypt_token(token, sizeof(token), 16) == -1)
+		goto out;
+	db_arg_strz(&a, token);
+	db_arg_int(&a, MAIL_LEASE_SECONDS);
+	if (db_exec(db, db_stmt(db, STMT_MAIL_CLAIM), &a, &affected, NULL) == -1)
+		goto out;
+	if (affected == 0) {
+		rc = 0;
+		goto out;
+	}
+	db_args_reset(&a);
+	db_arg_strz(&a, token);
+	if (db_select(db, db_stmt(db, STMT_MAIL_CLAIMED), &a, &r) == -1) {
+		db_res_free(&r);
+		goto out;
+	}
+	if ((row = db_fetch(&r)) == 1) {
+		id = (unsigned long long)db_col_int(&r, 0, 0);
+		attempts = db_col_int(&r, 6, 0);
+		memset(&m, 0, sizeof(m));
+		m.from = mail_transport_from(t);
+		m.to = db_col(&r, 1, NULL);
+		m.subject = db_col(&r, 2, NULL);
+		m.text = db_col(&r, 3, NULL);
+		m.html = db_col(&r, 4, NULL);
+		m.msg_token = db_col(&r, 5, NULL);
+		m.msg_domain = mail_transport_domain(t);
+		m.date = time(NULL);
+		if (mail_build(&msg, &m) == -1)
+			buf_addf(&err, "refused: the row does not make a valid message");
+		else if (mail_transport_send(t, m.to, msg.ptr, msg.len, &err) == 0)
+			*sent = 1;
+	}
+	db_res_free(&r);
+	if (row != 1) {
+		if (row == 0)
+			log_err("claimed a message and found none");
+		goto out;
+	}
+
+	db_args_reset(&a);
+	if (*sent) {
+		db_arg_uint(&a, id);
+		db_arg_strz(&a, token);
+		if (db_exec(db, db_stmt(db, STMT_MAIL_SENT), &a, &affected, NULL) == -1)
+			goto out;
+		log_info("message %llu sent", id);
+	} else {
+		error_text(&err);
+		attempts++;
+		db_arg_int(&a, attempts);
+		db_arg_strz(&a, err.ptr);
+		if (attempts >= MAIL_MAX_ATTEMPTS ||
+		    strncmp(err.ptr, "refused:", 8) == 0) {
+			db_arg_uint(&a, id);
+			db_arg_strz(&a, token);
+			if (db_exec(db, db_stmt(db, STMT_MAIL_GIVEUP), &a, &affected, NULL) == -1)
+				goto out;
+			log_err("message %llu: giving up after %lld attempts: %s", id,
+			    attempts, err.ptr);
+		} else {
+			db_arg_int(&a, mail_backoff[attempts - 1]);
+			db_arg_uint(&a, id);
+			db_arg_strz(&a, token);
+			if (db_exec(db, db_stmt(db, STMT_MAIL_RETRY), &a, &affected, NULL) == -1)
+				goto out;
+			log_warn("message %llu: attempt %lld failed, next in %d s", id,
+			    attempts, mail_backoff[attempts - 1]);
+		}
+	}
+	if (affected == 0)
+		log_warn("message %llu: the lease ran out while sending; "
+		    "another sender may send it again", id);
+	rc = 1;
+out:
+	db_args_free(&a);
+	buf_release(&msg);
+	buf_release(&err);
+	return rc;
+}
+
+/*
+ * mail-send: every due message, then (without once) again every few
+ * seconds until SIGTERM.  A message that fails is not a failure of the
+ * run; a database error is (with once; without, the next round retries).
+ */
+static int
+mail_send(struct db *db, const struct conf *conf, int once)
+{
+	struct mail_transport *t;
+	struct sigaction sa;
+	int sent, n_sent = 0, n_failed = 0, got = 0, rc = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: the sleep ends at once */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* A mail command that exits early must show as EPIPE, not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		log_err("curl_global_init failed");
+		return -1;
+	}
+	if ((t = mail_transport_new(conf)) == NULL) {
+		curl_global_cleanup();
+		return -1;
+	}
+	if (!once)
+		log_info("sending queued mail every %d s until SIGTERM", MAIL_ROUND_SLEEP);
+	while (!mail_stop) {
+		while (!mail_stop && (got = mail_send_one(db, t, &sent)) == 1) {
+			if (sent)
+				n_sent++;
+			else
+				n_failed++;
+		}
+		if (got == -1 && once) {
+			rc = -1;
+			break;
+		}
+		if (once)
+			break;
+		sleep(MAIL_ROUND_SLEEP);
+	}
+	printf("%d sent, %d failed\n", n_sent, n_failed);
+	mail_transport_free(t);
+	curl_global_cleanup();
+	return rc;
+}
+
+static void
 usage(void)
 {
 	fprintf(stderr,
 	    "usage: trackrctl [-c config] migrate [dir]\n"
 	    "       trackrctl [-c config] seed-demo --domain D [--origin O]... [--allow-bots]\n"
-	    "       trackrctl [-c config] salts-prune\n");
+	    "       trackrctl [-c config] salts-prune\n"
+	    "       trackrctl [-c config] mail-send [--once]\n"
+	    "       trackrctl [-c config] mail-test ADDRESS\n");
 	exit(2);
 }
 
@@ -371,6 +589,20 @@ main(int argc, char *argv[])
 	} else if (strcmp(cmd, "salts-prune") == 0) {
 		if (db_exec(db, db_stmt(db, STMT_SALT_PRUNE), NULL, &gone, NULL) == 0) {
 			printf("%llu salts deleted\n", gone);
+			rc = 0;
+		}
+	} else if (strcmp(cmd, "mail-send") == 0) {
+		if (argc > 2 || (argc == 2 && strcmp(argv[1], "--once") != 0))
+			usage();
+		rc = mail_send(db, &conf, argc == 2) == 0 ? 0 : 1;
+	} else if (strcmp(cmd, "mail-test") == 0) {
+		/* Through mail_enqueue, as the programs queue mail; mail-send sends it. */
+		if (argc != 2)
+			usage();
+		if (mail_enqueue(db, argv[1], "TrackR test message",
+		    "This is a test message from trackrctl mail-test.\n"
+		    "If you can read it, TrackR can send mail.\n", NULL) == 0) {
+			printf("queued a test message to %s\n", argv[1]);
 			rc = 0;
 		}
 	} else

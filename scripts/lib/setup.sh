@@ -6,13 +6,14 @@
 # npm come with the image (Debian's own nodejs is too old and is not used).
 # apache2 and its mod_fcgid are for the test that runs the collector under
 # Apache; where services start on install, Debian's own apache2 may take
-# port 80, which nothing here uses.
+# port 80, which nothing here uses.  python3-aiosmtpd is the SMTP server of
+# the mail tests.
 TRACKR_PACKAGES=(
 	make gcc autoconf automake libtool pkg-config
 	libfcgi-dev libmariadb-dev libmariadb-dev-compat mariadb-server mariadb-client
 	libjson-c-dev libssl-dev libcunit1-dev libcurl4-openssl-dev libpsl-dev
 	libmaxminddb-dev nginx-light wrk chromium clang libclang-rt-14-dev curl
-	apache2 libapache2-mod-fcgid
+	apache2 libapache2-mod-fcgid python3-aiosmtpd
 )
 
 BUILD_DIR=$ROOT/var/build

@@ -419,6 +419,7 @@ cmd_test() {
 		SITE_KEY=$(<"$SITE_KEY_FILE")
 		run_integration
 		run_migrations
+		run_mail
 		if ((have_tracker)); then
 			run_browser
 		else

@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	test/unit/test_event \
 	test/unit/test_form \
 	test/unit/test_json \
+	test/unit/test_mail \
 	test/unit/test_ratelimit \
 	test/unit/test_route \
 	test/unit/test_stitch \
@@ -35,6 +36,8 @@ test_unit_test_form_SOURCES = test/unit/test_form.c
 test_unit_test_form_LDADD = $(UNIT_LIBS)
 test_unit_test_json_SOURCES = test/unit/test_json.c
 test_unit_test_json_LDADD = $(UNIT_LIBS)
+test_unit_test_mail_SOURCES = test/unit/test_mail.c
+test_unit_test_mail_LDADD = $(UNIT_LIBS)
 test_unit_test_route_SOURCES = test/unit/test_route.c
 test_unit_test_route_LDADD = $(UNIT_LIBS)
 test_unit_test_ratelimit_SOURCES = test/unit/test_ratelimit.c cgi/collect/ratelimit.c
