@@ -502,6 +502,7 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 	struct item *it;
 	uint64_t txn;
 	int64_t since = INT64_MAX, t[5] = { 0, 0, 0, 0, 0 };
+	unsigned long gen;
 	size_t nev = 0, i;
 
 	for (it = group; it != NULL; it = it->next)
@@ -509,6 +510,7 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 	/* autocommit is off on this connection: the first statement begins. */
 	if (db_ensure(c->db) == -1 || crypt_random(&txn, sizeof(txn)) == -1)
 		return -1;
+	gen = db_generation(c->db);
 	txn &= 0x7fffffffffffffffull;
 	if (claim_batches(c, group, txn) == -1)
 		goto fail;
@@ -536,6 +538,11 @@ store(struct wctx *c, struct item *group, size_t nev_max)
 			goto fail;
 	}
 	t[3] = now_ms();
+	/* Everything above must have gone to the one connection we commit on. */
+	if (db_generation(c->db) != gen) {
+		log_err("the connection was replaced during a transaction");
+		goto fail;
+	}
 	if (db_commit(c->db) == -1)
 		goto fail;
 	t[4] = now_ms();

@@ -26,6 +26,7 @@ struct db {
 	const char *const	*init;
 	size_t			 ninit;
 	time_t			 last_used;
+	unsigned long		 generation;
 };
 
 /* A connection idle this long is pinged before use: the server may have restarted. */
@@ -115,6 +116,7 @@ connect_db(struct db *db)
 		}
 	db->alive = 1;
 	db->err = 0;
+	db->generation++;
 	return 0;
 }
 
@@ -179,6 +181,12 @@ db_ensure(struct db *db)
 		return -1;
 	db->last_used = now;
 	return 0;
+}
+
+unsigned long
+db_generation(const struct db *db)
+{
+	return db->generation;
 }
 
 int

@@ -56,6 +56,12 @@ void		 db_pool_free(struct db_pool *);
 
 /* Connect or reconnect if needed; 0 when usable, -1 (logged) when down. */
 int		 db_ensure(struct db *);
+/*
+ * A number that changes with every (re)connection.  A transaction must
+ * see the same number at its COMMIT as at its first statement: a silent
+ * reconnect in between would commit only the statements after it.
+ */
+unsigned long	 db_generation(const struct db *);
 /* 1 while the connection is believed usable. */
 int		 db_alive(const struct db *);
 /* The raw handle, for transactions (db_begin etc.) and multi-statement use. */
