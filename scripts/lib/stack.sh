@@ -28,6 +28,8 @@ instance_init() {
 	MYSQLD_PID=$RUNDIR/mysqld.pid
 	COLLECT_SOCK=$RUNDIR/collect.sock
 	COLLECT_PID=$RUNDIR/collect.pid
+	ACCOUNT_SOCK=$RUNDIR/account.sock
+	ACCOUNT_PID=$RUNDIR/account.pid
 	NGINX_PID=$RUNDIR/nginx.pid
 	# Apache with mod_fcgid, which spawns collectors of its own (only the
 	# test stack starts it, on the port after nginx's).
@@ -42,6 +44,7 @@ instance_init() {
 	# What identifies our processes in /proc/PID/cmdline.
 	MYSQLD_PAT="mariadbd --defaults-file=$MYCNF "
 	COLLECT_PAT="trackr-collect -c $CONF "
+	ACCOUNT_PAT="trackr-account -c $CONF "
 	NGINX_PAT="nginx -c $NGINX_CONF "
 	APACHE_PAT="apache2 -f $APACHE_CONF "
 	APACHE_COLLECT_PAT="trackr-collect -c $APACHE_COLLECT_CONF "
@@ -76,22 +79,32 @@ mysqld_ping() {
 	mariadb-admin --no-defaults --socket="$MYSQLD_SOCK" -u root --connect-timeout=2 ping >/dev/null 2>&1
 }
 
-db_password() {
+# secret NAME: the value of NAME= in var/.../secrets; fails when absent.
+secret() {
 	local line
 	if [[ -f $SECRETS ]]; then
 		while IFS= read -r line; do
-			[[ $line == db_password=* ]] && { printf '%s\n' "${line#db_password=}"; return 0; }
+			[[ $line == "$1="* ]] && { printf '%s\n' "${line#"$1"=}"; return 0; }
 		done <"$SECRETS"
 	fi
 	return 1
 }
 
+db_password() { secret db_password; }
+
+# ensure_secrets: the database password and the programs' secret_key (the
+# key of CSRF tokens and throttling hashes), each made once at random and
+# kept in var/.../secrets (mode 600), so both stay the same across `up`
+# runs and sessions survive a restart.
 ensure_secrets() {
-	if ! db_password >/dev/null; then
-		(umask 077 && printf 'db_password=%s\n' "$(random_secret)" >"$SECRETS")
-	fi
+	local name
+	for name in db_password secret_key; do
+		secret "$name" >/dev/null ||
+			(umask 077 && printf '%s=%s%s\n' "$name" "$(random_secret)" "$(random_secret)" >>"$SECRETS")
+	done
 	chmod 600 "$SECRETS"
 	DB_PASSWORD=$(db_password)
+	SECRET_KEY=$(secret secret_key)
 }
 
 start_mariadb() {
@@ -182,6 +195,9 @@ stop_mariadb() {
 # fd 0, as mod_fcgid starts it.
 conf_text() {
 	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 noop=0 how
+	# The collector under mod_fcgid (no socket) has no use for the key.
+	local key=${SECRET_KEY:-}
+	[[ -n $socket ]] || key=
 	case $INST in
 	up)
 		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
@@ -197,6 +213,13 @@ conf_text() {
 		db_user = trackr
 		db_password = $DB_PASSWORD
 		db_name = trackr
+		# Key of CSRF tokens and throttling hashes (from $(rel "$SECRETS"))
+		secret_key = $key
+		# The public URL, for links in mail (never taken from a request's Host)
+		base_url = $BASE_URL
+		# Account program (FastCGI on a unix socket, behind nginx)
+		account_socket = $ACCOUNT_SOCK
+		templates_dir = $ROOT/templates
 		# Collector ($how)
 		collect_socket = $socket
 		collect_threads = $threads
@@ -295,6 +318,49 @@ stop_collector() {
 	stop_pid trackr-collect "$COLLECT_PID" "$COLLECT_PAT" 30
 }
 
+# ---------------------------------------------------------- account program
+
+start_account() {
+	local pid i restart=
+	step "account program"
+	if pid=$(pidfile_ours "$ACCOUNT_PID" "$ACCOUNT_PAT"); then
+		if [[ $ACCOUNT_BIN -nt $ACCOUNT_PID ]]; then
+			restart="the binary was rebuilt"
+		elif ((CONF_CHANGED)); then
+			restart="$(rel "$CONF") changed"
+		elif [[ ! -S $ACCOUNT_SOCK ]]; then
+			restart="its socket is gone"
+		elif [[ -n $(find "$ROOT/templates" -newer "$ACCOUNT_PID" -print -quit 2>/dev/null) ]]; then
+			restart="templates changed"
+		else
+			ok "already running (pid $pid)"
+			return 0
+		fi
+		info "restarting: $restart"
+		stop_account
+	fi
+	rm -f "$ACCOUNT_PID" "$ACCOUNT_SOCK"
+	daemon "$ACCOUNT_BIN" -c "$CONF" >>"$LOGDIR/account.log" 2>&1 </dev/null &
+	pid=$!
+	printf '%s\n' "$pid" >"$ACCOUNT_PID"
+	for ((i = 0; i < 300; i++)); do
+		[[ -S $ACCOUNT_SOCK ]] && break
+		pid_alive "$pid" || break
+		sleep 0.1
+	done
+	if ! pidfile_ours "$ACCOUNT_PID" "$ACCOUNT_PAT" >/dev/null || [[ ! -S $ACCOUNT_SOCK ]]; then
+		show_tail "$LOGDIR/account.log" 40
+		pid_alive "$pid" && stop_account
+		die "trackr-account did not come up with its socket $ACCOUNT_SOCK (log: $(rel "$LOGDIR")/account.log)"
+	fi
+	[[ $NGINX_USER == root* ]] || chmod 666 "$ACCOUNT_SOCK"
+	ok "running (pid $pid, socket $ACCOUNT_SOCK, log $(rel "$LOGDIR")/account.log)"
+}
+
+stop_account() {
+	stop_pid trackr-account "$ACCOUNT_PID" "$ACCOUNT_PAT" 30
+}
+
 # ----------------------------------------------------------------- nginx
 
 # nginx_user: workers run as nobody when nobody can reach the files they
@@ -322,7 +388,8 @@ start_nginx() {
 	render "$ROOT/scripts/nginx.conf.in" "$NGINX_CONF" "$MODE" \
 		ROOT="$ROOT" HTTP_PORT="$HTTP_PORT" NGINX_USER="$NGINX_USER" \
 		NGINX_PREFIX="$NGINX_PREFIX" PIDFILE="$NGINX_PID" LOG_DIR="$LOGDIR" \
-		WWW_DIR="$WWWDIR" RUN_DIR="$RUNDIR" COLLECT_SOCKET="$COLLECT_SOCK" && changed=1
+		WWW_DIR="$WWWDIR" RUN_DIR="$RUNDIR" COLLECT_SOCKET="$COLLECT_SOCK" \
+		ACCOUNT_SOCKET="$ACCOUNT_SOCK" && changed=1
 	nginx_cmd -t -q 2>"$LOGDIR/nginx-t.log" || {
 		cat "$LOGDIR/nginx-t.log" >&2
 		die "nginx rejects $(rel "$NGINX_CONF") (rendered from scripts/nginx.conf.in)"
@@ -495,6 +562,7 @@ stack_up() {
 		seed_demo
 	fi
 	start_collector
+	start_account
 	start_nginx
 }
 
@@ -502,19 +570,21 @@ stack_down() {
 	nginx_user_init
 	stop_apache || true
 	stop_nginx
+	stop_account
 	stop_collector
 	stop_mariadb
-	rm -f "$COLLECT_SOCK"
+	rm -f "$COLLECT_SOCK" "$ACCOUNT_SOCK"
 }
 
 # stack_status: one line per process; returns non-zero unless all is well.
 stack_status() {
 	local name pidfile pat pid code rc=0
 	printf 'TrackR stack in %s (%s)\n' "$(rel "$VARDIR")/" "$BASE_URL"
-	for name in mariadbd trackr-collect nginx; do
+	for name in mariadbd trackr-collect trackr-account nginx; do
 		case $name in
 		mariadbd) pidfile=$MYSQLD_PID pat=$MYSQLD_PAT ;;
 		trackr-collect) pidfile=$COLLECT_PID pat=$COLLECT_PAT ;;
+		trackr-account) pidfile=$ACCOUNT_PID pat=$ACCOUNT_PAT ;;
 		nginx) pidfile=$NGINX_PID pat=$NGINX_PAT ;;
 		esac
 		if pid=$(pidfile_ours "$pidfile" "$pat"); then

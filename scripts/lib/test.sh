@@ -80,13 +80,15 @@ run_unit() {
 	fi
 }
 
+# run_integration [NAME REL_BIN]: one CUnit integration program against
+# the test stack (by default the collector's), counted per test.
 run_integration() {
-	local name=integration rel_bin=test/integration/test_collect
-	local bin=$BUILD_DIR/$rel_bin out=$TEST_LOG/integration.out counts rc=0
+	local name=${1:-integration} rel_bin=${2:-test/integration/test_collect}
+	local bin=$BUILD_DIR/$rel_bin out=$TEST_LOG/$name.out counts rc=0
 	step "integration tests ($rel_bin)"
-	make -C "$BUILD_DIR" -j2 "$rel_bin" >"$TEST_LOG/integration-build.out" 2>&1 || true
+	make -C "$BUILD_DIR" -j2 "$rel_bin" >"$TEST_LOG/$name-build.out" 2>&1 || true
 	if [[ ! -x $bin ]]; then
-		cat "$TEST_LOG/integration-build.out" >&2
+		cat "$TEST_LOG/$name-build.out" >&2
 		record "$name" 0 1 "$(rel "$bin") was not built (is it in the Makefile yet?)"
 		return 0
 	fi
@@ -356,6 +358,7 @@ print_summary() {
 		printf '  logs: %s/\n' "$(rel "$TEST_LOG")"
 		if ((TEST_STACK_RAN)); then
 			show_tail "$LOGDIR/collect.log" 40
+			((${SUITE_FAIL[account]:-0} > 0)) && show_tail "$LOGDIR/account.log" 30
 			show_tail "$LOGDIR/nginx-error.log" 20
 			((${SUITE_FAIL[apache]:-0} > 0)) && show_tail "$LOGDIR/apache-error.log" 30
 		fi
@@ -418,6 +421,7 @@ cmd_test() {
 	if ((STEP_RC == 0)); then
 		SITE_KEY=$(<"$SITE_KEY_FILE")
 		run_integration
+		run_integration account test/integration/test_account
 		run_migrations
 		run_mail
 		if ((have_tracker)); then

@@ -1,0 +1,834 @@
+/*
+ * Integration tests of trackr-account through nginx on the test stack:
+ * sign-up, verification by the mailed link, login and its cookie, logout,
+ * throttling, password reset, CSRF and Origin refusals, open redirects,
+ * escaping, security headers, and ending sessions.  The mails are read
+ * from the mail_outbox table, as a user would read their inbox.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <CUnit/Basic.h>
+
+#include "crypt.h"
+#include "log.h"
+#include "util.h"
+
+#define PASSWORD	"correct horse battery staple ✓"
+#define PASSWORD2	"an entirely new passphrase, 2nd"
+#define XSS_ORG		"<script>alert(1)</script>\"><img src=x onerror=alert(2)>"
+#define OTHER_IFACE	"127.0.0.2"
+
+enum stmt {
+	STMT_LAST_MAIL,
+	STMT_SESSIONS_BY_HASH,
+	STMT_SESSIONS_OF_EMAIL,
+	STMT_AUDIT_COUNT,
+	STMT_MAILS_TO,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	[STMT_LAST_MAIL] =
+	    "SELECT body_text FROM mail_outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1",
+	[STMT_SESSIONS_BY_HASH] =
+	    "SELECT COUNT(*) FROM user_sessions WHERE token_hash = ?",
+	[STMT_SESSIONS_OF_EMAIL] =
+	    "SELECT COUNT(*) FROM user_sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE u.email = ?",
+	[STMT_AUDIT_COUNT] =
+	    "SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.user_id "
+	    "WHERE u.email = ? AND a.action = ?",
+	[STMT_MAILS_TO] = "SELECT COUNT(*) FROM mail_outbox WHERE to_addr = ?",
+};
+
+static struct conf	conf;
+static struct db	*db;
+static char		 email1[96], email2[96];
+
+/* A browser's cookies for this site: the session and the pre-session one. */
+struct jar {
+	struct buf	session;
+	struct buf	pre;
+	const char	*iface;
+};
+
+#define JAR_INIT { BUF_INIT, BUF_INIT, NULL }
+
+static void
+jar_free(struct jar *j)
+{
+	buf_release(&j->session);
+	buf_release(&j->pre);
+}
+
+/* The Set-Cookie line for name= in r, whole, into out; 1 when present. */
+static int
+set_cookie(const struct it_resp *r, const char *name, struct buf *out)
+{
+	const char *p = r->head.ptr, *eol;
+	size_t n = strlen(name);
+
+	buf_reset(out);
+	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
+		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
+			continue;
+		buf_add(out, p + 12, (size_t)(eol - p - 12));
+		while (out->len > 0 && (out->ptr[out->len - 1] == '\r'))
+			buf_setlen(out, out->len - 1);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+jar_update(struct jar *j, const struct it_resp *r)
+{
+	struct buf line = BUF_INIT;
+	struct buf *dst;
+	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
+	size_t i, n;
+
+	for (i = 0; i < 2; i++) {
+		dst = i == 0 ? &j->session : &j->pre;
+		if (!set_cookie(r, names[i], &line))
+			continue;
+		buf_reset(dst);
+		if (strstr(line.ptr, "Max-Age=0") != NULL)
+			continue;
+		n = strcspn(line.ptr, ";");
+		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
+	}
+	buf_release(&line);
+}
+
+/*
+ * One request as a browser on this site sends it: its cookies, and for a
+ * POST the same-site Origin and Sec-Fetch-Site (unless origin or site
+ * says otherwise: "" leaves the header out).
+ */
+static void
+send(struct jar *j, const char *method, const char *path, const char *body,
+    const char *origin, const char *site, struct it_resp *out)
+{
+	struct it_req rq;
+	struct buf cookie = BUF_INIT, sfs = BUF_INIT;
+	int post = strcmp(method, "POST") == 0, k = 0;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(out, 0, sizeof(*out));
+	rq.method = method;
+	rq.path = path;
+	rq.iface = j->iface;
+	if (post) {
+		rq.ctype = "application/x-www-form-urlencoded";
+		rq.body = body ? body : "";
+		rq.len = strlen(rq.body);
+		origin = origin ? origin : it_url();
+		rq.origin = *origin ? origin : NULL;
+		site = site ? site : "same-origin";
+		if (*site) {
+			buf_addf(&sfs, "Sec-Fetch-Site: %s", site);
+			rq.extra[k++] = sfs.ptr;
+		}
+	}
+	if (j->session.len > 0 || j->pre.len > 0) {
+		buf_adds(&cookie, "Cookie: ");
+		if (j->session.len > 0)
+			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
+		if (j->pre.len > 0)
+			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
+		rq.extra[k++] = cookie.ptr;
+	}
+	rq.extra[k] = NULL;
+	(void)it_http(&rq, out);
+	jar_update(j, out);
+	buf_release(&cookie);
+	buf_release(&sfs);
+}
+
+static void
+get(struct jar *j, const char *path, struct it_resp *out)
+{
+	send(j, "GET", path, NULL, NULL, NULL, out);
+}
+
+static void
+post(struct jar *j, const char *path, const char *body, struct it_resp *out)
+{
+	send(j, "POST", path, body, NULL, NULL, out);
+}
+
+/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
+static int
+csrf_of(const struct it_resp *r, char tok[65])
+{
+	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
+
+	tok[0] = '\0';
+	if (p == NULL)
+		return 0;
+	p += strlen("name=\"csrf\" value=\"");
+	if (strspn(p, "0123456789abcdef") != 64)
+		return 0;
+	memcpy(tok, p, 64);
+	tok[64] = '\0';
+	return 1;
+}
+
+/* GET page, then POST fields (with the page's token) to action. */
+static void
+submit(struct jar *j, const char *page, const char *action, const char *fields,
+    struct it_resp *out)
+{
+	struct it_resp form;
+	struct buf body = BUF_INIT;
+	char tok[65];
+
+	get(j, page, &form);
+	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	buf_addf(&body, "csrf=%s&%s", tok, fields);
+	post(j, action, body.ptr, out);
+	it_resp_free(&form);
+	buf_release(&body);
+}
+
+static void
+form_add(struct buf *b, const char *key, const char *val)
+{
+	if (b->len > 0)
+		buf_addch(b, '&');
+	buf_adds(b, key);
+	buf_addch(b, '=');
+	buf_add_url(b, val, strlen(val));
+}
+
+static int
+header_is(const struct it_resp *r, const char *name, const char *want)
+{
+	struct buf v = BUF_INIT;
+	int ok = it_header(r, name, &v) == 1 && strcmp(v.ptr, want) == 0;
+
+	buf_release(&v);
+	return ok;
+}
+
+/* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
+static int
+mail_token(const char *addr, char tok[64])
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct db_res r;
+	const char *body, *p;
+	size_t n = 0;
+	int ok = 0;
+
+	tok[0] = '\0';
+	db_arg_strz(&a, addr);
+	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
+	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
+		p += 6;
+		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+		if (n > 0 && n < 64) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			ok = 1;
+		}
+	}
+	db_res_free(&r);
+	db_args_free(&a);
+	return ok;
+}
+
+static long long
+db_count_str(enum stmt s, const char *a1, const char *a2)
+{
+	struct db_args a = DB_ARGS_INIT;
+	long long n;
+
+	db_arg_strz(&a, a1);
+	if (a2 != NULL)
+		db_arg_strz(&a, a2);
+	n = it_db_int(db, s, &a, 0);
+	db_args_free(&a);
+	return n;
+}
+
+static void
+signup(struct jar *j, const char *email, const char *org, const char *pw, struct it_resp *out)
+{
+	struct buf f = BUF_INIT;
+
+	form_add(&f, "email", email);
+	form_add(&f, "org", org);
+	form_add(&f, "password", pw);
+	submit(j, "/signup", "/signup", f.ptr, out);
+	buf_release(&f);
+}
+
+static void
+login(struct jar *j, const char *email, const char *pw, const char *next, struct it_resp *out)
+{
+	struct buf f = BUF_INIT;
+
+	form_add(&f, "email", email);
+	form_add(&f, "password", pw);
+	if (next != NULL)
+		form_add(&f, "next", next);
+	submit(j, "/login", "/login", f.ptr, out);
+	buf_release(&f);
+}
+
+/* Sign up and verify a user; 1 when both worked. */
+static int
+make_user(const char *email, const char *org)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct buf path = BUF_INIT;
+	char tok[64];
+	int ok;
+
+	signup(&j, email, org, PASSWORD, &r);
+	ok = r.status == 200 && mail_token(email, tok);
+	it_resp_free(&r);
+	if (ok) {
+		buf_addf(&path, "/verify?token=%s", tok);
+		get(&j, path.ptr, &r);
+		ok = r.status == 200;
+		it_resp_free(&r);
+	}
+	buf_release(&path);
+	jar_free(&j);
+	return ok;
+}
+
+/* ------------------------------------------------------------- tests */
+
+static void
+check_html_headers(const struct it_resp *r, const char *what)
+{
+	struct buf v = BUF_INIT;
+
+	IT_CHECK(it_header(r, "Content-Security-Policy", &v) == 1 &&
+	    strstr(v.ptr, "default-src 'none'") != NULL &&
+	    strstr(v.ptr, "frame-ancestors 'none'") != NULL &&
+	    strstr(v.ptr, "unsafe-inline") == NULL && strstr(v.ptr, "script-src") == NULL,
+	    "%s: one CSP without scripts, got %s", what, v.ptr);
+	IT_CHECK(header_is(r, "X-Content-Type-Options", "nosniff"), "%s: nosniff", what);
+	IT_CHECK(header_is(r, "Referrer-Policy", "no-referrer"), "%s: Referrer-Policy", what);
+	IT_CHECK(header_is(r, "X-Frame-Options", "DENY"), "%s: X-Frame-Options", what);
+	IT_CHECK(it_header(r, "Content-Type", &v) == 1 && strncmp(v.ptr, "text/html", 9) == 0,
+	    "%s: text/html, got %s", what, v.ptr);
+	/* The test stack is plain http: HSTS only goes out over https. */
+	IT_CHECK(it_header(r, "Strict-Transport-Security", &v) == 0, "%s: no HSTS over http", what);
+	buf_release(&v);
+}
+
+static void
+test_pages_and_headers(void)
+{
+	static const char *const pages[] = { "/signup", "/login", "/forgot", "/reset?token=x",
+		"/verify?token=nope" };
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct buf c = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		get(&j, pages[i], &r);
+		IT_CHECK(r.status == 200 || r.status == 400, "GET %s: %ld", pages[i], r.status);
+		check_html_headers(&r, pages[i]);
+		IT_CHECK(strstr(r.body.ptr, "<script") == NULL, "%s: no script element", pages[i]);
+		it_resp_free(&r);
+	}
+	jar_free(&j);
+	get(&j, "/login", &r);
+	IT_CHECK(set_cookie(&r, "__Host-trackr_pre", &c) && strstr(c.ptr, "; Path=/") &&
+	    strstr(c.ptr, "HttpOnly") && strstr(c.ptr, "SameSite=Lax") &&
+	    strcasestr(c.ptr, "Domain") == NULL, "pre-session cookie: %s", c.ptr);
+	it_resp_free(&r);
+	get(&j, "/css/app.css", &r);
+	IT_CHECK(r.status == 200 && it_header(&r, "Content-Type", &c) == 1 &&
+	    strncmp(c.ptr, "text/css", 8) == 0,
+	    "GET /css/app.css: %ld", r.status);
+	it_resp_free(&r);
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login?next=%2Faccount"),
+	    "GET /account without a session: %ld", r.status);
+	it_resp_free(&r);
+	buf_release(&c);
+	jar_free(&j);
+}
+
+static void
+test_signup_verify(void)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct buf path = BUF_INIT, upper = BUF_INIT;
+	char tok[64];
+	size_t i;
+
+	/* Mixed case in: stored and mailed lowercased. */
+	for (i = 0; email1[i]; i++)
+		buf_addch(&upper, i < 3 ? email1[i] - 32 : email1[i]);
+	signup(&j, upper.ptr, XSS_ORG, PASSWORD, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Check your inbox"),
+	    "sign-up: %ld %s", r.status, r.body.ptr);
+	check_html_headers(&r, "POST /signup");
+	it_resp_free(&r);
+	IT_CHECK(mail_token(email1, tok), "a verification mail to %s", email1);
+
+	login(&j, email1, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 403 && strstr(r.body.ptr, "Confirm your email"),
+	    "login before verification: %ld", r.status);
+	it_resp_free(&r);
+	/* That sent a new link, which voids the first one. */
+	buf_addf(&path, "/verify?token=%s", tok);
+	get(&j, path.ptr, &r);
+	IT_CHECK(r.status == 400, "the voided first link: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(mail_token(email1, tok), "a second verification mail");
+	buf_reset(&path);
+	buf_addf(&path, "/verify?token=%s", tok);
+	get(&j, path.ptr, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Email confirmed"), "verify: %ld", r.status);
+	it_resp_free(&r);
+	get(&j, path.ptr, &r);
+	IT_CHECK(r.status == 400, "the same link twice: %ld", r.status);
+	it_resp_free(&r);
+
+	/* The same address again: the same answer, and its owner is told. */
+	signup(&j, email1, "Someone else", PASSWORD2, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Check your inbox"),
+	    "sign-up with a taken address: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_MAILS_TO, email1, NULL) == 3, "three mails to %s", email1);
+
+	signup(&j, "not-an-email", "Org", PASSWORD, &r);
+	IT_CHECK(r.status == 422, "bad email: %ld", r.status);
+	it_resp_free(&r);
+	signup(&j, "short@example.com", "Org", "elevenchars", &r);
+	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "at least 12"), "short password: %ld",
+	    r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "signup") == 1, "audit: signup");
+	buf_release(&upper);
+	buf_release(&path);
+	jar_free(&j);
+}
+
+static void
+test_login_logout(void)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct db_args a = DB_ARGS_INIT;
+	struct buf c = BUF_INIT, old = BUF_INIT, body = BUF_INIT;
+	unsigned char hash[CRYPT_SHA256_LEN];
+	char tok[65];
+
+	login(&j, email1, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account"), "login: %ld", r.status);
+	IT_CHECK(set_cookie(&r, "__Host-trackr_session", &c), "a session cookie");
+	IT_CHECK(strstr(c.ptr, "; Path=/;") && strstr(c.ptr, "; HttpOnly") &&
+	    strstr(c.ptr, "; SameSite=Lax") && strcasestr(c.ptr, "domain=") == NULL &&
+	    strstr(c.ptr, "; Secure"), "cookie attributes: %s", c.ptr);
+	IT_CHECK(j.session.len == 43, "a 256-bit token, got %zu characters", j.session.len);
+	it_resp_free(&r);
+
+	/* Stored as its SHA-256 only. */
+	crypt_sha256(j.session.ptr, j.session.len, hash);
+	db_arg_blob(&a, hash, sizeof(hash));
+	IT_CHECK(it_db_int(db, STMT_SESSIONS_BY_HASH, &a, 0) == 1, "the hash is stored");
+	db_args_reset(&a);
+	db_arg_blob(&a, j.session.ptr, 32);
+	IT_CHECK(it_db_int(db, STMT_SESSIONS_BY_HASH, &a, 0) == 0, "the token is not");
+
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, email1), "account page: %ld", r.status);
+	check_html_headers(&r, "GET /account");
+	IT_CHECK(strstr(r.body.ptr, "<script>alert(1)") == NULL &&
+	    strstr(r.body.ptr, "<img src=x") == NULL &&
+	    strstr(r.body.ptr, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img") != NULL,
+	    "the organisation name is escaped");
+	IT_CHECK(strstr(r.body.ptr, "this device") != NULL, "the session list marks this one");
+	IT_CHECK(csrf_of(&r, tok), "a CSRF token on the account page");
+	it_resp_free(&r);
+
+	buf_adds(&old, j.session.ptr);
+	buf_addf(&body, "csrf=%s", tok);
+	post(&j, "/logout", body.ptr, &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login") && j.session.len == 0,
+	    "logout: %ld, cookie cleared", r.status);
+	it_resp_free(&r);
+	buf_reset(&j.session);
+	buf_adds(&j.session, old.ptr);
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 303, "the old cookie after logout: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "login") >= 1, "audit: login");
+	db_args_free(&a);
+	buf_release(&body);
+	buf_release(&old);
+	buf_release(&c);
+	jar_free(&j);
+}
+
+static void
+test_csrf(void)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct buf body = BUF_INIT;
+	char tok[65];
+
+	login(&j, email1, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303, "login: %ld", r.status);
+	it_resp_free(&r);
+	get(&j, "/account", &r);
+	IT_CHECK(csrf_of(&r, tok), "token on /account");
+	it_resp_free(&r);
+
+	post(&j, "/logout", "", &r);
+	IT_CHECK(r.status == 403, "POST without a token: %ld", r.status);
+	check_html_headers(&r, "403");
+	it_resp_free(&r);
+	post(&j, "/logout", "csrf=0000000000000000000000000000000000000000000000000000000000000000",
+	    &r);
+	IT_CHECK(r.status == 403, "POST with a wrong token: %ld", r.status);
+	it_resp_free(&r);
+	buf_addf(&body, "csrf=%s", tok);
+	send(&j, "POST", "/logout", body.ptr, "https://evil.example", "", &r);
+	IT_CHECK(r.status == 403, "cross-site Origin: %ld", r.status);
+	it_resp_free(&r);
+	send(&j, "POST", "/logout", body.ptr, "", "cross-site", &r);
+	IT_CHECK(r.status == 403, "Sec-Fetch-Site cross-site: %ld", r.status);
+	it_resp_free(&r);
+	send(&j, "POST", "/logout", body.ptr, "null", "", &r);
+	IT_CHECK(r.status == 403, "Origin null: %ld", r.status);
+	it_resp_free(&r);
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 200, "still logged in after the refusals: %ld", r.status);
+	it_resp_free(&r);
+
+	/* Login CSRF: an anonymous form needs the pre-session cookie's token. */
+	jar_free(&j);
+	post(&j, "/login", "email=a%40example.com&password=whatever1234", &r);
+	IT_CHECK(r.status == 403, "login without a token: %ld", r.status);
+	it_resp_free(&r);
+	buf_release(&body);
+	jar_free(&j);
+}
+
+static void
+test_open_redirect(void)
+{
+	static const char *const bad[] = { "//evil.example", "/\\evil.example",
+		"https:evil.example", "javascript:alert(1)", "https://evil.example/",
+		"/\t/evil.example", "" };
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct buf loc = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		jar_free(&j);
+		login(&j, email1, PASSWORD, bad[i], &r);
+		it_header(&r, "Location", &loc);
+		IT_CHECK(r.status == 303 && strcmp(loc.ptr, "/account") == 0,
+		    "next=%s led to %ld %s", bad[i], r.status, loc.ptr);
+		it_resp_free(&r);
+	}
+	jar_free(&j);
+	login(&j, email1, PASSWORD, "/account?tab=sessions", &r);
+	IT_CHECK(header_is(&r, "Location", "/account?tab=sessions"), "a local next is kept");
+	it_resp_free(&r);
+	/* The login page keeps a local next in its form, and drops the others. */
+	get(&j, "/login?next=%2F%2Fevil.example", &r);
+	IT_CHECK(strstr(r.body.ptr, "evil.example") == NULL, "//evil is not echoed");
+	it_resp_free(&r);
+	buf_release(&loc);
+	jar_free(&j);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+test_throttle(void)
+{
+	struct jar j = JAR_INIT, elsewhere = JAR_INIT;
+	struct it_resp r, u;
+	char unknown[96];
+	double t0, known_s = 0, unknown_s = 0;
+	int i;
+
+	snprintf(unknown, sizeof(unknown), "nobody-%ld@example.com", (long)time(NULL));
+	for (i = 0; i < 5; i++) {
+		t0 = now_s();
+		login(&j, email1, "wrong password, surely", NULL, &r);
+		known_s += now_s() - t0;
+		t0 = now_s();
+		login(&j, unknown, "wrong password, surely", NULL, &u);
+		unknown_s += now_s() - t0;
+		IT_CHECK(r.status == 401 && u.status == 401 &&
+		    strstr(r.body.ptr, "Wrong email or password.") &&
+		    strstr(u.body.ptr, "Wrong email or password."),
+		    "attempt %d: known %ld, unknown %ld", i + 1, r.status, u.status);
+		it_resp_free(&r);
+		it_resp_free(&u);
+	}
+	/* argon2id runs for unknown emails too: the times are alike. */
+	IT_CHECK(unknown_s > known_s * 0.5, "unknown email %.3fs vs known %.3fs", unknown_s, known_s);
+	login(&j, email1, PASSWORD, NULL, &r);
+	login(&j, unknown, "wrong password, surely", NULL, &u);
+	IT_CHECK(r.status == 429 && u.status == 429 && strstr(r.body.ptr, "Too many") &&
+	    strstr(u.body.ptr, "Too many"), "throttled alike: known %ld, unknown %ld",
+	    r.status, u.status);
+	it_resp_free(&r);
+	it_resp_free(&u);
+	/* The real user elsewhere is not locked out. */
+	elsewhere.iface = OTHER_IFACE;
+	login(&elsewhere, email1, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303, "login from another address: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "login.failed") >= 5, "audit: failures");
+	jar_free(&elsewhere);
+	jar_free(&j);
+}
+
+static void
+test_reset(void)
+{
+	struct jar j = JAR_INIT, a = JAR_INIT, b = JAR_INIT;
+	struct it_resp r, u;
+	struct buf f = BUF_INIT, path = BUF_INIT, path1 = BUF_INIT;
+	char tok[64], unknown[96];
+
+	/* The user has sessions in two browsers (from an unthrottled address). */
+	a.iface = b.iface = j.iface = OTHER_IFACE;
+	login(&a, email1, PASSWORD, NULL, &r);
+	it_resp_free(&r);
+	login(&b, email1, PASSWORD, NULL, &r);
+	it_resp_free(&r);
+	IT_CHECK(a.session.len > 0 && b.session.len > 0, "two sessions");
+
+	snprintf(unknown, sizeof(unknown), "nobody-else-%ld@example.com", (long)time(NULL));
+	form_add(&f, "email", email1);
+	submit(&j, "/forgot", "/forgot", f.ptr, &r);
+	buf_reset(&f);
+	form_add(&f, "email", unknown);
+	submit(&j, "/forgot", "/forgot", f.ptr, &u);
+	IT_CHECK(r.status == 200 && u.status == 200 && strstr(r.body.ptr, "If an account exists") &&
+	    strstr(u.body.ptr, "If an account exists"), "same answer: %ld, %ld", r.status, u.status);
+	it_resp_free(&r);
+	it_resp_free(&u);
+	IT_CHECK(mail_token(email1, tok), "a reset mail");
+	buf_addf(&path1, "/reset?token=%s", tok);
+	IT_CHECK(db_count_str(STMT_MAILS_TO, unknown, NULL) == 0, "no mail to an unknown address");
+
+	/* A second request voids the first link. */
+	buf_reset(&f);
+	form_add(&f, "email", email1);
+	submit(&j, "/forgot", "/forgot", f.ptr, &r);
+	it_resp_free(&r);
+	IT_CHECK(mail_token(email1, tok), "a second reset mail");
+	buf_addf(&path, "/reset?token=%s", tok);
+	get(&j, path1.ptr, &r);
+	IT_CHECK(r.status == 400, "the first link after a second request: %ld", r.status);
+	it_resp_free(&r);
+
+	buf_reset(&f);
+	form_add(&f, "token", tok);
+	form_add(&f, "password", "too short");
+	submit(&j, path.ptr, "/reset", f.ptr, &r);
+	IT_CHECK(r.status == 422, "a short new password: %ld", r.status);
+	it_resp_free(&r);
+	buf_reset(&f);
+	form_add(&f, "token", tok);
+	form_add(&f, "password", PASSWORD2);
+	submit(&j, path.ptr, "/reset", f.ptr, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Password changed"), "reset: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_SESSIONS_OF_EMAIL, email1, NULL) == 0, "every session ended");
+	get(&a, "/account", &r);
+	IT_CHECK(r.status == 303, "an old session after the reset: %ld", r.status);
+	it_resp_free(&r);
+	get(&j, path.ptr, &r);
+	IT_CHECK(r.status == 400, "the used link again: %ld", r.status);
+	it_resp_free(&r);
+	submit(&j, "/forgot", "/reset", f.ptr, &r);
+	IT_CHECK(r.status == 400, "posting the used token again: %ld", r.status);
+	it_resp_free(&r);
+
+	login(&j, email1, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 401, "the old password: %ld", r.status);
+	it_resp_free(&r);
+	login(&j, email1, PASSWORD2, NULL, &r);
+	IT_CHECK(r.status == 303, "the new password: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "password.reset") == 1, "audit: reset");
+	buf_release(&path1);
+	buf_release(&path);
+	buf_release(&f);
+	jar_free(&a);
+	jar_free(&b);
+	jar_free(&j);
+}
+
+/* The id of the first session form on an account page whose row is not "this device". */
+static long long
+other_session_id(const struct it_resp *r)
+{
+	const char *p = r->body.ptr;
+
+	while ((p = strstr(p, "name=\"session\" value=\"")) != NULL) {
+		p += strlen("name=\"session\" value=\"");
+		return strtoll(p, NULL, 10);
+	}
+	return -1;
+}
+
+static void
+test_sessions_end(void)
+{
+	struct jar a = JAR_INIT, b = JAR_INIT, o = JAR_INIT;
+	struct it_resp r;
+	struct buf body = BUF_INIT;
+	char tok[65];
+	long long bid = -1, oid;
+
+	a.iface = b.iface = o.iface = OTHER_IFACE;
+	login(&b, email1, PASSWORD2, NULL, &r);
+	it_resp_free(&r);
+	get(&b, "/account", &r);
+	bid = other_session_id(&r);	/* b's only session: its own */
+	it_resp_free(&r);
+	login(&a, email1, PASSWORD2, NULL, &r);
+	it_resp_free(&r);
+	get(&a, "/account", &r);
+	IT_CHECK(r.status == 200 && csrf_of(&r, tok) && bid > 0, "account page of a");
+	it_resp_free(&r);
+
+	/* Another organisation's user: their session id answers 404, like a missing one. */
+	login(&o, email2, PASSWORD, NULL, &r);
+	it_resp_free(&r);
+	get(&o, "/account", &r);
+	oid = other_session_id(&r);
+	it_resp_free(&r);
+	buf_addf(&body, "csrf=%s&session=%lld", tok, oid);
+	post(&a, "/account/sessions/end", body.ptr, &r);
+	IT_CHECK(r.status == 404, "another user's session: %ld", r.status);
+	it_resp_free(&r);
+	buf_reset(&body);
+	buf_addf(&body, "csrf=%s&session=999999999", tok);
+	post(&a, "/account/sessions/end", body.ptr, &r);
+	IT_CHECK(r.status == 404, "a missing session: %ld", r.status);
+	it_resp_free(&r);
+	get(&o, "/account", &r);
+	IT_CHECK(r.status == 200, "the other user is still logged in: %ld", r.status);
+	it_resp_free(&r);
+
+	buf_reset(&body);
+	buf_addf(&body, "csrf=%s&session=%lld", tok, bid);
+	post(&a, "/account/sessions/end", body.ptr, &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account"), "end b: %ld", r.status);
+	it_resp_free(&r);
+	get(&b, "/account", &r);
+	IT_CHECK(r.status == 303, "b after it was ended: %ld", r.status);
+	it_resp_free(&r);
+	get(&a, "/account", &r);
+	IT_CHECK(r.status == 200, "a is still logged in: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "session.ended") == 1,
+	    "audit: session ended");
+	buf_release(&body);
+	jar_free(&a);
+	jar_free(&b);
+	jar_free(&o);
+}
+
+/* A user of another organisation, for the isolation checks. */
+static void
+test_other_org(void)
+{
+	IT_CHECK(make_user(email2, "Bob's company"), "sign up and verify %s", email2);
+}
+
+static int
+suite_init(void)
+{
+	long t = (long)time(NULL);
+
+	snprintf(email1, sizeof(email1), "alice-%ld@example.com", t);
+	snprintf(email2, sizeof(email2), "bob-%ld@example.com", t);
+	if ((db = it_db_open(&conf, stmts, STMT__MAX)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+suite_clean(void)
+{
+	db_close(db);
+	conf_free(&conf);
+	return 0;
+}
+
+int
+main(void)
+{
+	static const struct {
+		const char	*name;
+		void		(*fn)(void);
+	} tests[] = {
+		{ "pages carry the security headers", test_pages_and_headers },
+		{ "a user in another organisation", test_other_org },
+		{ "sign-up, verification link, single use", test_signup_verify },
+		{ "login cookie, account page, logout", test_login_logout },
+		{ "CSRF token, Origin and Sec-Fetch-Site", test_csrf },
+		{ "redirects after login stay local", test_open_redirect },
+		{ "throttling alike for known and unknown emails", test_throttle },
+		{ "password reset ends every session", test_reset },
+		{ "ending sessions, other tenants answer 404", test_sessions_end },
+	};
+	CU_pSuite suite;
+	size_t i;
+	int failed;
+
+	log_init("test_account", LOGL_ERR);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (it_init() == -1)
+		return 1;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if ((suite = CU_add_suite("account", suite_init, suite_clean)) == NULL)
+		goto fail;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+			goto fail;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
+	    CU_get_number_of_tests_failed());
+	CU_cleanup_registry();
+	it_shutdown();
+	return failed ? 1 : 0;
+fail:
+	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+	CU_cleanup_registry();
+	return 1;
+}
