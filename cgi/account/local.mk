@@ -1,6 +1,7 @@
 # cgi/account: sign-up, login, password reset, the account page.
 sbin_PROGRAMS += cgi/account/trackr-account
-cgi_account_trackr_account_SOURCES = cgi/account/main.c
+cgi_account_trackr_account_SOURCES = cgi/account/main.c \
+	cgi/collect/ua.c cgi/collect/ua.h
 cgi_account_trackr_account_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTRACKR_TEMPLATES_DIR='"$(pkgdatadir)/templates"'
 cgi_account_trackr_account_LDADD = $(CORE_LIBS)

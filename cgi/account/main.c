@@ -34,6 +34,7 @@
 #include "server.h"
 #include "session.h"
 #include "tpl.h"
+#include "ua.h"
 #include "valid.h"
 
 #define FORM_MAX_BODY	(16 * 1024)
@@ -53,6 +54,7 @@
 #define PAIR_LIMIT	5
 #define CLIENT_LIMIT	50
 #define FORGOT_LIMIT	10	/* reset requests per client per window */
+#define SIGNUP_LIMIT	10	/* sign-ups per client per window (argon2id and mail cost) */
 
 enum stmt {
 	STMT_ORG_ADD = SESS_STMT__MAX,
@@ -173,6 +175,33 @@ field(struct ctx *c, const char *key, size_t *lenp)
 		return "";
 	}
 	return v;
+}
+
+/* Code points in valid UTF-8. */
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* "Firefox 128 on Linux" for the session list, from a stored User-Agent. */
+static void
+ua_summary(struct buf *out, const char *ua)
+{
+	struct ua_info u;
+
+	buf_reset(out);
+	ua_parse(ua, strlen(ua), &u);
+	buf_adds(out, *u.browser ? u.browser : "Unknown browser");
+	if (*u.browser && *u.browser_version)
+		buf_addf(out, " %s", u.browser_version);
+	if (*u.os)
+		buf_addf(out, " on %s", u.os);
 }
 
 /* ASCII-lowercase an email in place and check its shape; 1 when usable. */
@@ -497,10 +526,12 @@ h_signup(struct req *r, struct resp *resp)
 	struct ctx *c = r->thread;
 	struct db_args a = DB_ARGS_INIT;
 	struct buf email = BUF_INIT, link = BUF_INIT;
-	char hash[PASS_ENCODED_MAX], tok[SESSION_TOKEN_MAX];
+	unsigned char kclient[CRYPT_SHA256_LEN];
+	char hash[PASS_ENCODED_MAX] = "", tok[SESSION_TOKEN_MAX];
 	const char *pw, *org;
 	size_t pwlen, orglen, n;
 	unsigned long long org_id = 0, user_id = 0;
+	long long count;
 	enum pass_check pc;
 	int rc;
 
@@ -513,14 +544,25 @@ h_signup(struct req *r, struct resp *resp)
 		rc = signup_form(c, resp, 422, "Enter a valid email address.", email.ptr, org);
 		goto out;
 	}
-	if (orglen == 0 || !valid_text(org, orglen) ||
-	    valid_utf8_cut(org, orglen, ORG_NAME_MAX * 4) != orglen) {
+	if (orglen == 0 || !valid_text(org, orglen) || utf8_chars(org, orglen) > ORG_NAME_MAX) {
 		rc = signup_form(c, resp, 422, "Enter your organisation's name "
 		    "(up to 200 characters).", email.ptr, org);
 		goto out;
 	}
 	if ((pc = pass_check(pw, pwlen)) != PASS_OK) {
 		rc = signup_form(c, resp, 422, pass_check_text(pc), email.ptr, org);
+		goto out;
+	}
+	throttle_key(c, r, "signup", NULL, kclient);
+	if ((count = throttle_count(c, kclient)) < 0) {
+		rc = internal_error(c, resp);
+		goto out;
+	}
+	throttle_fail(c, kclient);
+	if (count >= SIGNUP_LIMIT) {
+		resp_header(resp, "Retry-After", "%d", THROTTLE_WINDOW);
+		rc = signup_form(c, resp, 429, "Too many sign-ups from your network. "
+		    "Wait 15 minutes.", email.ptr, org);
 		goto out;
 	}
 	if (pass_hash(pw, pwlen, hash) == -1) {
@@ -719,6 +761,9 @@ h_login(struct req *r, struct resp *resp)
 		org = db_col_int(&res, 0, 0);
 	db_res_free(&res);
 	if (org <= 0)
+		goto fail;
+	/* Logging in again (as anyone) ends the session this browser had. */
+	if (c->logged_in && session_end(c->db, c->sess.id, c->sess.user_id) == -1)
 		goto fail;
 	if (session_create(c->db, user, org, param(r, "HTTP_USER_AGENT"),
 	    param(r, "REMOTE_ADDR"), tok) == -1)
@@ -937,7 +982,8 @@ h_account(struct req *r, struct resp *resp)
 		    (unsigned long long)db_col_int(&res, 0, 0) == c->sess.id));
 		view_str(row, "created", (s = db_col(&res, 1, NULL)) ? s : "");
 		view_str(row, "last_seen", (s = db_col(&res, 2, NULL)) ? s : "");
-		view_str(row, "user_agent", (s = db_col(&res, 3, NULL)) ? s : "");
+		ua_summary(&c->tmp, (s = db_col(&res, 3, NULL)) ? s : "");
+		view_str(row, "device", c->tmp.ptr);
 		view_str(row, "ip", (s = db_col(&res, 4, NULL)) ? s : "");
 		json_object_array_add(list, row);
 	}

@@ -414,7 +414,13 @@ test_signup_verify(void)
 	signup(&j, "not-an-email", "Org", PASSWORD, &r);
 	IT_CHECK(r.status == 422, "bad email: %ld", r.status);
 	it_resp_free(&r);
-	signup(&j, "short@example.com", "Org", "elevenchars", &r);
+	buf_reset(&upper);
+	for (i = 0; i < 201; i++)
+		buf_adds(&upper, "é");
+	signup(&j, "long-org@example.com", upper.ptr, PASSWORD, &r);
+	IT_CHECK(r.status == 422, "an organisation name of 201 characters: %ld", r.status);
+	it_resp_free(&r);
+		signup(&j, "short@example.com", "Org", "elevenchars", &r);
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "at least 12"), "short password: %ld",
 	    r.status);
 	it_resp_free(&r);
@@ -459,6 +465,8 @@ test_login_logout(void)
 	    strstr(r.body.ptr, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img") != NULL,
 	    "the organisation name is escaped");
 	IT_CHECK(strstr(r.body.ptr, "this device") != NULL, "the session list marks this one");
+	IT_CHECK(strstr(r.body.ptr, "Chrome 120.0 on Windows") != NULL &&
+	    strstr(r.body.ptr, "AppleWebKit") == NULL, "the device, not the whole User-Agent");
 	IT_CHECK(csrf_of(&r, tok), "a CSRF token on the account page");
 	it_resp_free(&r);
 
