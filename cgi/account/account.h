@@ -1,0 +1,116 @@
+/*
+ * account: what the files of trackr-account share: its SQL (sql.c), the
+ * per-request context that front() (main.c) fills before any handler
+ * runs, and the helpers (util.c) handlers use to answer.  One file per
+ * group of pages: auth.c (sign-up, verification, login, reset), home.c
+ * (the account page and its sessions).
+ */
+#ifndef TRACKR_ACCOUNT_H
+#define TRACKR_ACCOUNT_H
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "crypt.h"
+#include "db.h"
+#include "form.h"
+#include "req.h"
+#include "resp.h"
+#include "session.h"
+#include "tpl.h"
+
+#define FORM_MAX_BODY	(16 * 1024)
+#define FORM_MAX_PAIRS	16
+#define EMAIL_MAX	254
+#define ORG_NAME_MAX	200	/* code points */
+#define VERIFY_SECONDS	(48 * 3600)
+#define RESET_SECONDS	3600
+#define THROTTLE_WINDOW	(15 * 60)
+#define PAIR_LIMIT	5
+#define CLIENT_LIMIT	50
+#define FORGOT_LIMIT	10	/* reset requests per client per window */
+#define SIGNUP_LIMIT	10	/* sign-ups per client per window (argon2id and mail cost) */
+
+enum stmt {
+	STMT_ORG_ADD = SESS_STMT__MAX,
+	STMT_USER_ADD,
+	STMT_MEMBER_ADD,
+	STMT_USER_BY_EMAIL,
+	STMT_USER_FIRST_ORG,
+	STMT_USER_VERIFY,
+	STMT_USER_SET_PASSWORD,
+	STMT_TOKEN_ADD,
+	STMT_TOKEN_VOID,
+	STMT_TOKEN_FIND,
+	STMT_TOKEN_USE,
+	STMT_THROTTLE_GET,
+	STMT_THROTTLE_FAIL,
+	STMT_THROTTLE_CLEAR,
+	STMT_AUDIT_ADD,
+	STMT_SESSIONS_OF_USER,
+	STMT__MAX
+};
+
+extern const char *const stmts[STMT__MAX];
+
+/* Read-only after start-up. */
+struct app {
+	struct db_pool	*pool;
+	struct tpl_set	*tpls;
+	const char	*base_url;	/* for links in mail: never the Host header */
+	struct buf	 origin;	/* base_url's origin, what same-site forms send */
+	int		 https;		/* base_url is https (behind a TLS proxy, say) */
+	unsigned char	 key[CRYPT_SHA256_LEN];	/* from secret_key */
+};
+
+/* Per request, on the serving thread; front() resets it every time. */
+struct ctx {
+	const struct app	*app;
+	struct db		*db;
+	struct session		 sess;
+	int			 logged_in;
+	int			 https;
+	int			 secure_cookie;	/* https, or a loopback host */
+	struct kvlist		 form;	/* the POST body's fields */
+	struct buf		 pre;	/* the pre-session cookie's value, if any */
+	struct buf		 tmp;
+};
+
+enum route_need {
+	NEED_LOGIN	= 1u << 8,	/* a live session, else 303 to /login */
+};
+
+/* Helpers (util.c). */
+const char *param(struct req *r, const char *name);
+const char *field(struct ctx *c, const char *key, size_t *lenp);
+size_t	utf8_chars(const char *s, size_t n);
+void	ua_summary(struct buf *out, const char *ua);
+int	email_normalise(char *s, size_t n);
+void	throttle_key(const struct ctx *c, struct req *r, const char *kind, const char *email, unsigned char out[CRYPT_SHA256_LEN]);
+long long	throttle_count(struct ctx *c, const unsigned char key[CRYPT_SHA256_LEN]);
+void	throttle_fail(struct ctx *c, const unsigned char key[CRYPT_SHA256_LEN]);
+void	throttle_clear(struct ctx *c, const unsigned char key[CRYPT_SHA256_LEN]);
+int	audit(struct ctx *c, struct req *r, long long org, long long user, const char *action, const char *detail);
+int	token_issue(struct ctx *c, const char *kind, long long user, const char *email, int seconds, char tok[SESSION_TOKEN_MAX]);
+int	token_find(struct ctx *c, const char *kind, const char *tok, size_t len, long long *id, long long *user);
+int	token_use(struct ctx *c, long long id);
+int	send_mail(struct ctx *c, const char *to, const char *subject, const char *name, const char *link);
+json_object *view_new(struct ctx *c, struct resp *resp, const char *title);
+void	view_str(json_object *v, const char *key, const char *val);
+int	render(struct ctx *c, struct resp *resp, int status, const char *page, json_object *view);
+int	message(struct ctx *c, struct resp *resp, int status, const char *title, const char *text, const char *link, const char *link_text);
+int	redirect(struct resp *resp, const char *to);
+int	internal_error(struct ctx *c, struct resp *resp);
+void	set_session_cookie(struct ctx *c, struct resp *resp, const char *tok);
+
+/* Handlers: auth.c, home.c. */
+int	h_signup(struct req *r, struct resp *resp);
+int	h_verify(struct req *r, struct resp *resp);
+int	h_login(struct req *r, struct resp *resp);
+int	h_logout(struct req *r, struct resp *resp);
+int	h_forgot(struct req *r, struct resp *resp);
+int	h_reset(struct req *r, struct resp *resp);
+int	h_account(struct req *r, struct resp *resp);
+int	h_session_end(struct req *r, struct resp *resp);
+
+#endif
