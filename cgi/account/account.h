@@ -78,7 +78,12 @@ struct ctx {
 
 enum route_need {
 	NEED_LOGIN	= 1u << 8,	/* a live session, else 303 to /login */
+	NEED_ADMIN	= 1u << 9,	/* and owner or admin of the session's organisation */
+	NEED_OWNER	= 1u << 10,	/* and owner of the session's organisation */
 };
+
+/* 1 when the session's role in its organisation is at least need ("admin" or "owner"). */
+int	role_at_least(const struct session *, const char *need);
 
 /* Helpers (util.c). */
 const char *param(struct req *r, const char *name);

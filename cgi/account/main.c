@@ -161,13 +161,21 @@ front(struct req *r, struct resp *resp)
 	if (!c->logged_in && session_cookie_get(req_param(r, "HTTP_COOKIE"),
 	    CSRF_PRE_COOKIE, &c->pre) && !valid_token(c->pre.ptr, c->pre.len, 32))
 		buf_reset(&c->pre);
-	if (rt->flags & NEED_LOGIN && !c->logged_in) {
+	if (rt->flags & (NEED_LOGIN | NEED_ADMIN | NEED_OWNER) && !c->logged_in) {
 		if (r->method == METHOD_GET) {
 			buf_adds(&next, "/login?next=");
 			buf_add_url(&next, r->path, strlen(r->path));
 			rc = redirect(resp, next.ptr);
 		} else
 			rc = redirect(resp, "/login");
+		goto out;
+	}
+
+	/* Roles per ARCHITECTURE.md's permission table; handlers never re-check. */
+	if ((rt->flags & NEED_OWNER && !role_at_least(&c->sess, "owner")) ||
+	    (rt->flags & NEED_ADMIN && !role_at_least(&c->sess, "admin"))) {
+		rc = message(c, resp, 403, "Not allowed",
+		    "Your role in this organisation does not allow this.", "/account", "Back");
 		goto out;
 	}
 

@@ -369,3 +369,13 @@ set_session_cookie(struct ctx *c, struct resp *resp, const char *tok)
 	resp_header(resp, "Set-Cookie", "%s", h.ptr);
 	buf_release(&h);
 }
+
+int
+role_at_least(const struct session *s, const char *need)
+{
+	if (strcmp(s->role, "owner") == 0)
+		return 1;
+	if (strcmp(need, "admin") == 0)
+		return strcmp(s->role, "admin") == 0;
+	return 0;
+}
