@@ -48,6 +48,26 @@ enum stmt {
 	STMT_THROTTLE_CLEAR,
 	STMT_AUDIT_ADD,
 	STMT_SESSIONS_OF_USER,
+	/* orgs.c */
+	STMT_ORG_MEMBERS,
+	STMT_ORG_INVITES,
+	STMT_ORG_INVITES_PENDING,
+	STMT_ORG_OF_USER,
+	STMT_ORG_USER_OTHER,
+	STMT_ORG_MEMBER_LOCK,
+	STMT_ORG_OWNERS_LOCK,
+	STMT_ORG_MEMBER_EMAIL,
+	STMT_ORG_MEMBER_BY_EMAIL,
+	STMT_ORG_MEMBER_SET_ROLE,
+	STMT_ORG_MEMBER_DELETE,
+	STMT_ORG_MEMBER_SESSIONS_END,
+	STMT_ORG_USER_SESSIONS_MOVE,
+	STMT_ORG_SESSION_MOVE,
+	STMT_ORG_INVITE_VOID,
+	STMT_ORG_INVITE_ADD,
+	STMT_ORG_INVITE_FIND,
+	STMT_ORG_INVITE_GET,
+	STMT_ORG_INVITE_DELETE,
 	STMT__MAX
 };
 
@@ -117,5 +137,17 @@ int	h_forgot(struct req *r, struct resp *resp);
 int	h_reset(struct req *r, struct resp *resp);
 int	h_account(struct req *r, struct resp *resp);
 int	h_session_end(struct req *r, struct resp *resp);
+/* orgs.c: the organisation, members, roles, invitations, switching. */
+int	h_org(struct req *r, struct resp *resp);
+int	h_org_invite(struct req *r, struct resp *resp);
+int	h_org_revoke(struct req *r, struct resp *resp);
+int	h_org_role(struct req *r, struct resp *resp);
+int	h_org_remove(struct req *r, struct resp *resp);
+int	h_org_leave(struct req *r, struct resp *resp);
+int	h_org_transfer(struct req *r, struct resp *resp);
+int	h_org_create(struct req *r, struct resp *resp);
+int	h_org_switch(struct req *r, struct resp *resp);
+int	h_invite(struct req *r, struct resp *resp);
+int	h_invite_accept(struct req *r, struct resp *resp);
 
 #endif

@@ -57,6 +57,17 @@ static const struct route routes[] = {
 	{ M(METHOD_GET) | M(METHOD_POST), "/reset", h_reset, 0 },
 	{ M(METHOD_GET), "/account", h_account, NEED_LOGIN },
 	{ M(METHOD_POST), "/account/sessions/end", h_session_end, NEED_LOGIN },
+	{ M(METHOD_GET), "/account/org", h_org, NEED_LOGIN },
+	{ M(METHOD_POST), "/account/org/invite", h_org_invite, NEED_ADMIN },
+	{ M(METHOD_POST), "/account/org/revoke", h_org_revoke, NEED_ADMIN },
+	{ M(METHOD_POST), "/account/org/role", h_org_role, NEED_ADMIN },
+	{ M(METHOD_POST), "/account/org/remove", h_org_remove, NEED_ADMIN },
+	{ M(METHOD_POST), "/account/org/leave", h_org_leave, NEED_LOGIN },
+	{ M(METHOD_POST), "/account/org/transfer", h_org_transfer, NEED_OWNER },
+	{ M(METHOD_POST), "/account/org/create", h_org_create, NEED_LOGIN },
+	{ M(METHOD_POST), "/account/org/switch", h_org_switch, NEED_LOGIN },
+	{ M(METHOD_GET), "/account/invite", h_invite, 0 },
+	{ M(METHOD_POST), "/account/invite", h_invite_accept, NEED_LOGIN },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -72,6 +83,11 @@ static const struct form_key {
 	{ "next", 512 },
 	{ "token", SESSION_TOKEN_LEN },
 	{ "session", 20 },
+	{ "member", 20 },	/* orgs.c */
+	{ "invite", 20 },
+	{ "role", 8 },
+	{ "confirm", 8 },
+	{ "org_id", 20 },
 };
 
 /* 1 when every field is known, once, valid text within its limit. */

@@ -52,4 +52,61 @@ const char *const stmts[STMT__MAX] = {
 	    "FROM user_sessions WHERE user_id = ? AND expires_at > UTC_TIMESTAMP() "
 	    "AND last_seen_at > UTC_TIMESTAMP() - INTERVAL ? SECOND "
 	    "ORDER BY last_seen_at DESC, id DESC LIMIT 100",
+	/* orgs.c: every tenant statement names the session's organisation. */
+	[STMT_ORG_MEMBERS] =
+	    "SELECT m.user_id, u.email, m.role, DATE_FORMAT(m.created_at, '%Y-%m-%d') "
+	    "FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? "
+	    "ORDER BY FIELD(m.role, 'owner', 'admin', 'viewer'), u.email LIMIT 1000",
+	[STMT_ORG_INVITES] =
+	    "SELECT id, email, role, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i UTC') FROM tokens "
+	    "WHERE kind = 'invite' AND org_id = ? AND used_at IS NULL "
+	    "AND expires_at > UTC_TIMESTAMP() ORDER BY id LIMIT 200",
+	[STMT_ORG_INVITES_PENDING] =
+	    "SELECT COUNT(*) FROM tokens WHERE kind = 'invite' AND org_id = ? "
+	    "AND used_at IS NULL AND expires_at > UTC_TIMESTAMP()",
+	[STMT_ORG_OF_USER] =
+	    "SELECT o.id, o.name, m.role FROM org_members m "
+	    "JOIN organisations o ON o.id = m.org_id WHERE m.user_id = ? "
+	    "ORDER BY o.name, o.id LIMIT 200",
+	[STMT_ORG_USER_OTHER] =
+	    "SELECT org_id FROM org_members WHERE user_id = ? AND org_id <> ? "
+	    "ORDER BY created_at, org_id LIMIT 1",
+	[STMT_ORG_MEMBER_LOCK] =
+	    "SELECT role FROM org_members WHERE org_id = ? AND user_id = ? FOR UPDATE",
+	[STMT_ORG_OWNERS_LOCK] =
+	    "SELECT COALESCE(SUM(role = 'owner'), 0) FROM org_members WHERE org_id = ? "
+	    "FOR UPDATE",
+	[STMT_ORG_MEMBER_EMAIL] =
+	    "SELECT u.email FROM org_members m JOIN users u ON u.id = m.user_id "
+	    "WHERE m.org_id = ? AND m.user_id = ?",
+	[STMT_ORG_MEMBER_BY_EMAIL] =
+	    "SELECT COUNT(*) FROM org_members m JOIN users u ON u.id = m.user_id "
+	    "WHERE m.org_id = ? AND u.email = ?",
+	[STMT_ORG_MEMBER_SET_ROLE] =
+	    "UPDATE org_members SET role = ? WHERE org_id = ? AND user_id = ?",
+	[STMT_ORG_MEMBER_DELETE] =
+	    "DELETE FROM org_members WHERE org_id = ? AND user_id = ?",
+	[STMT_ORG_MEMBER_SESSIONS_END] =
+	    "DELETE FROM user_sessions WHERE org_id = ? AND user_id = ?",
+	[STMT_ORG_USER_SESSIONS_MOVE] =
+	    "UPDATE user_sessions SET org_id = ? WHERE user_id = ? AND org_id = ?",
+	[STMT_ORG_SESSION_MOVE] =
+	    "UPDATE user_sessions SET org_id = ? WHERE id = ? AND user_id = ?",
+	[STMT_ORG_INVITE_VOID] =
+	    "DELETE FROM tokens WHERE kind = 'invite' AND org_id = ? AND email = ? "
+	    "AND used_at IS NULL",
+	[STMT_ORG_INVITE_ADD] =
+	    "INSERT INTO tokens (kind, token_hash, user_id, email, org_id, role, created_at, "
+	    "expires_at) VALUES ('invite', ?, NULL, ?, ?, ?, UTC_TIMESTAMP(), "
+	    "UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+	[STMT_ORG_INVITE_FIND] =
+	    "SELECT t.id, t.email, t.role, t.org_id, o.name FROM tokens t "
+	    "JOIN organisations o ON o.id = t.org_id WHERE t.token_hash = ? "
+	    "AND t.kind = 'invite' AND t.used_at IS NULL AND t.expires_at > UTC_TIMESTAMP()",
+	[STMT_ORG_INVITE_GET] =
+	    "SELECT CONCAT(email, ' as ', role) FROM tokens WHERE id = ? AND org_id = ? "
+	    "AND kind = 'invite' AND used_at IS NULL",
+	[STMT_ORG_INVITE_DELETE] =
+	    "DELETE FROM tokens WHERE id = ? AND org_id = ? AND kind = 'invite' "
+	    "AND used_at IS NULL",
 };

@@ -2,10 +2,14 @@
 # starts it and runs them), so they are built with the programs but are not
 # in TESTS.  "=" rather than "+=": Makefile.am does not declare
 # noinst_PROGRAMS, and automake refuses to append to an undeclared variable.
-noinst_PROGRAMS = test/integration/test_collect test/integration/test_account
+noinst_PROGRAMS = test/integration/test_collect test/integration/test_account \
+	test/integration/test_orgs
 test_integration_test_collect_SOURCES = test/integration/test_collect.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_collect_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_account_SOURCES = test/integration/test_account.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_account_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+test_integration_test_orgs_SOURCES = test/integration/test_orgs.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_orgs_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)

@@ -1,0 +1,856 @@
+/*
+ * Integration tests of organisations in trackr-account through nginx on
+ * the test stack: invitations by mail (single use, bound to the invited
+ * address), the role matrix of the /account/org routes, the last-owner
+ * rule, ownership transfer, switching organisations, tenant isolation
+ * (another organisation's ids answer 404) and escaping of the name.
+ * Mails are read from mail_outbox, as a user would read their inbox.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <CUnit/Basic.h>
+
+#include "crypt.h"
+#include "log.h"
+#include "util.h"
+
+#define PASSWORD	"correct horse battery staple ✓"
+#define XSS_ORG		"<script>alert(1)</script>\"><img src=x onerror=alert(2)>"
+#define XSS_ESCAPED	"&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x"
+/* Its own client address, so sign-up throttling does not count other suites' users. */
+#define ORGS_IFACE	"127.0.7.1"
+
+enum role_no { R_NONE, R_OWNER, R_ADMIN, R_VIEWER };
+
+enum stmt {
+	STMT_LAST_MAIL,
+	STMT_AUDIT_COUNT,
+	STMT_MAILS_TO,
+	STMT_USER_ID,
+	STMT_FIRST_ORG,
+	STMT_ROLE_IN,
+	STMT_INVITE_ID,
+	STMT_SESSION_ORG,
+	STMT_SESSIONS_IN,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	[STMT_LAST_MAIL] =
+	    "SELECT body_text FROM mail_outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1",
+	[STMT_AUDIT_COUNT] =
+	    "SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.user_id "
+	    "WHERE u.email = ? AND a.action = ?",
+	[STMT_MAILS_TO] = "SELECT COUNT(*) FROM mail_outbox WHERE to_addr = ?",
+	[STMT_USER_ID] = "SELECT id FROM users WHERE email = ?",
+	[STMT_FIRST_ORG] =
+	    "SELECT MIN(m.org_id) FROM org_members m JOIN users u ON u.id = m.user_id "
+	    "WHERE u.email = ?",
+	[STMT_ROLE_IN] =
+	    "SELECT FIELD(m.role, 'owner', 'admin', 'viewer') FROM org_members m "
+	    "JOIN users u ON u.id = m.user_id WHERE u.email = ? AND m.org_id = ?",
+	[STMT_INVITE_ID] =
+	    "SELECT MAX(id) FROM tokens WHERE kind = 'invite' AND email = ?",
+	[STMT_SESSION_ORG] = "SELECT org_id FROM user_sessions WHERE token_hash = ?",
+	[STMT_SESSIONS_IN] =
+	    "SELECT COUNT(*) FROM user_sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE u.email = ? AND s.org_id = ?",
+};
+
+static struct conf	conf;
+static struct db	*db;
+/* owner, admin, viewer (invited), outsider (another organisation) */
+static char		 eo[96], ea[96], ev[96], ex[96];
+static long long	 org_o, org_v, org_x;
+
+/* A browser's cookies for this site: the session and the pre-session one. */
+struct jar {
+	struct buf	session;
+	struct buf	pre;
+	const char	*iface;
+};
+
+#define JAR_INIT { BUF_INIT, BUF_INIT, NULL }
+
+static void
+jar_free(struct jar *j)
+{
+	buf_release(&j->session);
+	buf_release(&j->pre);
+}
+
+/* The Set-Cookie line for name= in r, whole, into out; 1 when present. */
+static int
+set_cookie(const struct it_resp *r, const char *name, struct buf *out)
+{
+	const char *p = r->head.ptr, *eol;
+	size_t n = strlen(name);
+
+	buf_reset(out);
+	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
+		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
+			continue;
+		buf_add(out, p + 12, (size_t)(eol - p - 12));
+		while (out->len > 0 && (out->ptr[out->len - 1] == '\r'))
+			buf_setlen(out, out->len - 1);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+jar_update(struct jar *j, const struct it_resp *r)
+{
+	struct buf line = BUF_INIT;
+	struct buf *dst;
+	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
+	size_t i, n;
+
+	for (i = 0; i < 2; i++) {
+		dst = i == 0 ? &j->session : &j->pre;
+		if (!set_cookie(r, names[i], &line))
+			continue;
+		buf_reset(dst);
+		if (strstr(line.ptr, "Max-Age=0") != NULL)
+			continue;
+		n = strcspn(line.ptr, ";");
+		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
+	}
+	buf_release(&line);
+}
+
+/*
+ * One request as a browser on this site sends it: its cookies, and for a
+ * POST the same-site Origin and Sec-Fetch-Site (unless origin or site
+ * says otherwise: "" leaves the header out).
+ */
+static void
+send(struct jar *j, const char *method, const char *path, const char *body,
+    const char *origin, const char *site, struct it_resp *out)
+{
+	struct it_req rq;
+	struct buf cookie = BUF_INIT, sfs = BUF_INIT;
+	int post = strcmp(method, "POST") == 0, k = 0;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(out, 0, sizeof(*out));
+	rq.method = method;
+	rq.path = path;
+	rq.iface = j->iface;
+	if (post) {
+		rq.ctype = "application/x-www-form-urlencoded";
+		rq.body = body ? body : "";
+		rq.len = strlen(rq.body);
+		origin = origin ? origin : it_url();
+		rq.origin = *origin ? origin : NULL;
+		site = site ? site : "same-origin";
+		if (*site) {
+			buf_addf(&sfs, "Sec-Fetch-Site: %s", site);
+			rq.extra[k++] = sfs.ptr;
+		}
+	}
+	if (j->session.len > 0 || j->pre.len > 0) {
+		buf_adds(&cookie, "Cookie: ");
+		if (j->session.len > 0)
+			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
+		if (j->pre.len > 0)
+			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
+		rq.extra[k++] = cookie.ptr;
+	}
+	rq.extra[k] = NULL;
+	(void)it_http(&rq, out);
+	jar_update(j, out);
+	buf_release(&cookie);
+	buf_release(&sfs);
+}
+
+static void
+get(struct jar *j, const char *path, struct it_resp *out)
+{
+	send(j, "GET", path, NULL, NULL, NULL, out);
+}
+
+static void
+post(struct jar *j, const char *path, const char *body, struct it_resp *out)
+{
+	send(j, "POST", path, body, NULL, NULL, out);
+}
+
+/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
+static int
+csrf_of(const struct it_resp *r, char tok[65])
+{
+	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
+
+	tok[0] = '\0';
+	if (p == NULL)
+		return 0;
+	p += strlen("name=\"csrf\" value=\"");
+	if (strspn(p, "0123456789abcdef") != 64)
+		return 0;
+	memcpy(tok, p, 64);
+	tok[64] = '\0';
+	return 1;
+}
+
+/* GET page, then POST fields (with the page's token) to action. */
+static void
+submit(struct jar *j, const char *page, const char *action, const char *fields,
+    struct it_resp *out)
+{
+	struct it_resp form;
+	struct buf body = BUF_INIT;
+	char tok[65];
+
+	get(j, page, &form);
+	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	buf_addf(&body, "csrf=%s%s%s", tok, *fields ? "&" : "", fields);
+	post(j, action, body.ptr, out);
+	it_resp_free(&form);
+	buf_release(&body);
+}
+
+static void
+form_add(struct buf *b, const char *key, const char *val)
+{
+	if (b->len > 0)
+		buf_addch(b, '&');
+	buf_adds(b, key);
+	buf_addch(b, '=');
+	buf_add_url(b, val, strlen(val));
+}
+
+static int
+header_is(const struct it_resp *r, const char *name, const char *want)
+{
+	struct buf v = BUF_INIT;
+	int ok = it_header(r, name, &v) == 1 && strcmp(v.ptr, want) == 0;
+
+	buf_release(&v);
+	return ok;
+}
+
+/* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
+static int
+mail_token(const char *addr, char tok[64])
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct db_res r;
+	const char *body, *p;
+	size_t n = 0;
+	int ok = 0;
+
+	tok[0] = '\0';
+	db_arg_strz(&a, addr);
+	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
+	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
+		p += 6;
+		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+		if (n > 0 && n < 64) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			ok = 1;
+		}
+	}
+	db_res_free(&r);
+	db_args_free(&a);
+	return ok;
+}
+
+static long long
+db_count_str(enum stmt s, const char *a1, const char *a2)
+{
+	struct db_args a = DB_ARGS_INIT;
+	long long n;
+
+	db_arg_strz(&a, a1);
+	if (a2 != NULL)
+		db_arg_strz(&a, a2);
+	n = it_db_int(db, s, &a, 0);
+	db_args_free(&a);
+	return n;
+}
+
+static void
+signup(struct jar *j, const char *email, const char *org, const char *pw, struct it_resp *out)
+{
+	struct buf f = BUF_INIT;
+
+	form_add(&f, "email", email);
+	form_add(&f, "org", org);
+	form_add(&f, "password", pw);
+	submit(j, "/signup", "/signup", f.ptr, out);
+	buf_release(&f);
+}
+
+static void
+login(struct jar *j, const char *email, const char *pw, const char *next, struct it_resp *out)
+{
+	struct buf f = BUF_INIT;
+
+	form_add(&f, "email", email);
+	form_add(&f, "password", pw);
+	if (next != NULL)
+		form_add(&f, "next", next);
+	submit(j, "/login", "/login", f.ptr, out);
+	buf_release(&f);
+}
+
+/* Sign up and verify a user; 1 when both worked. */
+static int
+make_user(const char *email, const char *org)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+	struct buf path = BUF_INIT;
+	char tok[64];
+	int ok;
+
+	signup(&j, email, org, PASSWORD, &r);
+	ok = r.status == 200 && mail_token(email, tok);
+	it_resp_free(&r);
+	if (ok) {
+		buf_addf(&path, "/verify?token=%s", tok);
+		get(&j, path.ptr, &r);
+		ok = r.status == 200;
+		it_resp_free(&r);
+	}
+	buf_release(&path);
+	jar_free(&j);
+	return ok;
+}
+
+
+static long long
+user_id(const char *email)
+{
+	return db_count_str(STMT_USER_ID, email, NULL);
+}
+
+static long long
+org_of(const char *email)
+{
+	return db_count_str(STMT_FIRST_ORG, email, NULL);
+}
+
+static long long
+role_in(const char *email, long long org)
+{
+	struct db_args a = DB_ARGS_INIT;
+	long long n;
+
+	db_arg_strz(&a, email);
+	db_arg_int(&a, org);
+	n = it_db_int(db, STMT_ROLE_IN, &a, 0);
+	db_args_free(&a);
+	return n;
+}
+
+static long long
+sessions_in(const char *email, long long org)
+{
+	struct db_args a = DB_ARGS_INIT;
+	long long n;
+
+	db_arg_strz(&a, email);
+	db_arg_int(&a, org);
+	n = it_db_int(db, STMT_SESSIONS_IN, &a, 0);
+	db_args_free(&a);
+	return n;
+}
+
+/* The organisation the jar's session works in; 0 when none. */
+static long long
+session_org(const struct jar *j)
+{
+	struct db_args a = DB_ARGS_INIT;
+	unsigned char hash[CRYPT_SHA256_LEN];
+	long long n;
+
+	crypt_sha256(j->session.ptr, j->session.len, hash);
+	db_arg_blob(&a, hash, sizeof(hash));
+	n = it_db_int(db, STMT_SESSION_ORG, &a, 0);
+	db_args_free(&a);
+	return n;
+}
+
+static long long
+audits(const char *email, const char *action)
+{
+	return db_count_str(STMT_AUDIT_COUNT, email, action);
+}
+
+/* POST fields (formatted) to action with a token from /account/org; the status. */
+static long
+org_post(struct jar *j, const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static long
+org_post(struct jar *j, const char *action, const char *fmt, ...)
+{
+	struct it_resp r;
+	struct buf f = BUF_INIT;
+	va_list ap;
+	long st;
+
+	va_start(ap, fmt);
+	buf_vaddf(&f, fmt, ap);
+	va_end(ap);
+	submit(j, "/account/org", action, f.ptr, &r);
+	st = r.status;
+	it_resp_free(&r);
+	buf_release(&f);
+	return st;
+}
+
+static long
+login_as(struct jar *j, const char *email)
+{
+	struct it_resp r;
+	long st;
+
+	jar_free(j);
+	login(j, email, PASSWORD, NULL, &r);
+	st = r.status;
+	it_resp_free(&r);
+	return st;
+}
+
+static struct jar	jo = JAR_INIT, ja = JAR_INIT, jv = JAR_INIT, jx = JAR_INIT;
+
+/* ------------------------------------------------------------- tests */
+
+static void
+test_setup(void)
+{
+	IT_CHECK(make_user(eo, XSS_ORG), "sign up and verify %s", eo);
+	IT_CHECK(make_user(ea, "Admins own"), "sign up and verify %s", ea);
+	IT_CHECK(make_user(ev, "Viewers own"), "sign up and verify %s", ev);
+	IT_CHECK(make_user(ex, "Outsiders Ltd"), "sign up and verify %s", ex);
+	org_o = org_of(eo);
+	org_v = org_of(ev);
+	org_x = org_of(ex);
+	IT_CHECK(org_o > 0 && org_v > 0 && org_x > 0, "organisations %lld %lld %lld",
+	    org_o, org_v, org_x);
+	IT_CHECK(login_as(&jo, eo) == 303 && login_as(&ja, ea) == 303 &&
+	    login_as(&jv, ev) == 303 && login_as(&jx, ex) == 303, "four logins");
+}
+
+static void
+test_anonymous(void)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+
+	get(&j, "/account/org", &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login?next=%2Faccount%2Forg"),
+	    "GET /account/org without a session: %ld", r.status);
+	it_resp_free(&r);
+	post(&j, "/account/org/invite", "email=a%40example.com&role=viewer", &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login"),
+	    "POST /account/org/invite without a session: %ld", r.status);
+	it_resp_free(&r);
+	post(&j, "/account/org/switch", "org_id=1", &r);
+	IT_CHECK(r.status == 303, "POST /account/org/switch without a session: %ld", r.status);
+	it_resp_free(&r);
+	jar_free(&j);
+}
+
+static void
+test_page_escapes(void)
+{
+	struct it_resp r;
+
+	get(&jo, "/account/org", &r);
+	IT_CHECK(r.status == 200, "GET /account/org: %ld", r.status);
+	IT_CHECK(strstr(r.body.ptr, "<script>alert(1)") == NULL &&
+	    strstr(r.body.ptr, "<img src=x") == NULL && strstr(r.body.ptr, XSS_ESCAPED) != NULL,
+	    "the organisation name renders inert");
+	IT_CHECK(strstr(r.body.ptr, "<script") == NULL, "no script element at all");
+	IT_CHECK(strstr(r.body.ptr, "action=\"/account/org/invite\"") != NULL &&
+	    strstr(r.body.ptr, "action=\"/account/org/transfer\"") == NULL,
+	    "an owner alone: the invite form, no one to transfer to");
+	it_resp_free(&r);
+}
+
+/* Accept the newest invitation mailed to email, in jar j. */
+static long
+accept_mailed(struct jar *j, const char *email, char tok[64])
+{
+	struct it_resp r;
+	struct buf path = BUF_INIT, f = BUF_INIT;
+	long st;
+
+	if (!mail_token(email, tok))
+		return -1;
+	buf_addf(&path, "/account/invite?token=%s", tok);
+	form_add(&f, "token", tok);
+	submit(j, path.ptr, "/account/invite", f.ptr, &r);
+	st = r.status;
+	it_resp_free(&r);
+	buf_release(&f);
+	buf_release(&path);
+	return st;
+}
+
+static void
+test_invitations(void)
+{
+	struct jar anon = JAR_INIT;
+	struct it_resp r;
+	struct buf path = BUF_INIT, f = BUF_INIT;
+	char tok[64], tokv[64];
+	long long mails = db_count_str(STMT_MAILS_TO, ev, NULL);
+
+	IT_CHECK(org_post(&jo, "/account/org/invite", "email=%s&role=viewer", ev) == 303,
+	    "owner invites a viewer");
+	IT_CHECK(db_count_str(STMT_MAILS_TO, ev, NULL) == mails + 1, "one mail to the viewer");
+	IT_CHECK(mail_token(ev, tokv), "an invitation link in the mail");
+	buf_addf(&path, "/account/invite?token=%s", tokv);
+
+	/* Anonymous: the organisation, the role, and a way to log in back to here. */
+	get(&anon, path.ptr, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, XSS_ESCAPED) != NULL &&
+	    strstr(r.body.ptr, "<script>alert(1)") == NULL && strstr(r.body.ptr, "viewer") &&
+	    strstr(r.body.ptr, "/login?next=%2Faccount%2Finvite%3Ftoken%3D") != NULL &&
+	    strstr(r.body.ptr, "action=\"/account/invite\"") == NULL,
+	    "invitation page, logged out: %ld", r.status);
+	it_resp_free(&r);
+	form_add(&f, "token", tokv);
+	post(&anon, "/account/invite", f.ptr, &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login"),
+	    "accepting logged out: %ld", r.status);
+	it_resp_free(&r);
+
+	/* Bound to the invited address: someone else cannot take it. */
+	get(&jx, path.ptr, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "was sent to") &&
+	    strstr(r.body.ptr, "action=\"/account/invite\"") == NULL,
+	    "invitation page as another user: %ld", r.status);
+	it_resp_free(&r);
+	submit(&jx, path.ptr, "/account/invite", f.ptr, &r);
+	IT_CHECK(r.status == 403, "another user accepts: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(role_in(ex, org_o) == R_NONE, "the outsider did not join");
+
+	/* The invited user accepts, once. */
+	get(&jv, path.ptr, &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "action=\"/account/invite\""),
+	    "invitation page as the invited user: %ld", r.status);
+	it_resp_free(&r);
+	submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
+	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account/org"),
+	    "the viewer accepts: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(role_in(ev, org_o) == R_VIEWER, "the viewer is a viewer of the owner's org");
+	IT_CHECK(session_org(&jv) == org_o, "the viewer's session works in the new org");
+	submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
+	IT_CHECK(r.status == 400, "the same invitation twice: %ld", r.status);
+	it_resp_free(&r);
+	get(&anon, path.ptr, &r);
+	IT_CHECK(r.status == 400, "the used link: %ld", r.status);
+	it_resp_free(&r);
+
+	IT_CHECK(org_post(&jo, "/account/org/invite", "email=%s&role=admin", ea) == 303,
+	    "owner invites an admin");
+	IT_CHECK(accept_mailed(&ja, ea, tok) == 303, "the admin accepts");
+	IT_CHECK(role_in(ea, org_o) == R_ADMIN, "the admin is an admin");
+
+	get(&jo, "/account/org", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, ev) && strstr(r.body.ptr, ea),
+	    "the members are listed");
+	it_resp_free(&r);
+	IT_CHECK(audits(eo, "invite.sent") == 2, "audit: invite.sent");
+	IT_CHECK(audits(ev, "invite.accepted") == 1 && audits(ea, "invite.accepted") == 1,
+	    "audit: invite.accepted");
+	buf_release(&f);
+	buf_release(&path);
+	jar_free(&anon);
+}
+
+static void
+test_viewer_matrix(void)
+{
+	struct it_resp r;
+	long long uo = user_id(eo), ua = user_id(ea);
+	struct buf pending = BUF_INIT;
+	long long inv;
+
+	buf_addf(&pending, "pending-%lld@example.com", (long long)time(NULL));
+	IT_CHECK(org_post(&jo, "/account/org/invite", "email=%s&role=viewer", pending.ptr) == 303,
+	    "a pending invitation");
+	inv = db_count_str(STMT_INVITE_ID, pending.ptr, NULL);
+	IT_CHECK(inv > 0, "its id");
+	get(&jv, "/account/org", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "action=\"/account/org/invite\"") == NULL &&
+	    strstr(r.body.ptr, "action=\"/account/org/remove\"") == NULL &&
+	    strstr(r.body.ptr, "pending-") == NULL,
+	    "a viewer sees no admin forms and no invitations");
+	it_resp_free(&r);
+	IT_CHECK(org_post(&jv, "/account/org/invite", "email=x%%40example.com&role=viewer") == 403,
+	    "viewer invites: 403");
+	IT_CHECK(org_post(&jv, "/account/org/role", "member=%lld&role=viewer", ua) == 403,
+	    "viewer changes a role: 403");
+	IT_CHECK(org_post(&jv, "/account/org/remove", "member=%lld", ua) == 403,
+	    "viewer removes: 403");
+	IT_CHECK(org_post(&jv, "/account/org/revoke", "invite=%lld", inv > 0 ? inv : 1) == 403,
+	    "viewer revokes: 403");
+	IT_CHECK(org_post(&jv, "/account/org/transfer", "member=%lld&confirm=yes", uo) == 403,
+	    "viewer transfers: 403");
+	IT_CHECK(org_post(&jv, "/account/org/role", "member=%lld&role=admin", user_id(ev)) == 403,
+	    "viewer promotes themself: 403");
+	IT_CHECK(role_in(ea, org_o) == R_ADMIN && role_in(ev, org_o) == R_VIEWER,
+	    "nothing changed");
+	IT_CHECK(db_count_str(STMT_INVITE_ID, pending.ptr, NULL) == inv, "the invitation is still there");
+	buf_release(&pending);
+}
+
+static void
+test_admin_matrix(void)
+{
+	struct it_resp r;
+	struct buf pending = BUF_INIT;
+	long long uo = user_id(eo), ua = user_id(ea), uv = user_id(ev), inv;
+
+	IT_CHECK(org_post(&ja, "/account/org/invite", "email=boss%%40example.com&role=owner") == 403,
+	    "admin invites an owner: 403");
+	IT_CHECK(org_post(&ja, "/account/org/role", "member=%lld&role=viewer", uo) == 403,
+	    "admin demotes the owner: 403");
+	IT_CHECK(org_post(&ja, "/account/org/remove", "member=%lld", uo) == 403,
+	    "admin removes the owner: 403");
+	IT_CHECK(org_post(&ja, "/account/org/role", "member=%lld&role=owner", uv) == 403,
+	    "admin makes an owner: 403");
+	IT_CHECK(org_post(&ja, "/account/org/role", "member=%lld&role=viewer", ua) == 403,
+	    "admin changes their own role: 403");
+	IT_CHECK(org_post(&ja, "/account/org/transfer", "member=%lld&confirm=yes", ua) == 403,
+	    "admin transfers ownership: 403");
+	IT_CHECK(role_in(eo, org_o) == R_OWNER && role_in(ea, org_o) == R_ADMIN,
+	    "owner and admin unchanged");
+
+	IT_CHECK(org_post(&ja, "/account/org/role", "member=%lld&role=admin", uv) == 303 &&
+	    role_in(ev, org_o) == R_ADMIN, "admin promotes the viewer");
+	IT_CHECK(org_post(&ja, "/account/org/role", "member=%lld&role=viewer", uv) == 303 &&
+	    role_in(ev, org_o) == R_VIEWER, "and demotes them again");
+	IT_CHECK(org_post(&ja, "/account/org/role", "member=%lld&role=king", uv) == 422,
+	    "an unknown role: 422");
+	IT_CHECK(audits(ea, "member.role_changed") == 2, "audit: member.role_changed");
+
+	buf_addf(&pending, "revoke-%lld@example.com", (long long)time(NULL));
+	IT_CHECK(org_post(&ja, "/account/org/invite", "email=%s&role=viewer", pending.ptr) == 303,
+	    "admin invites a viewer");
+	inv = db_count_str(STMT_INVITE_ID, pending.ptr, NULL);
+	get(&ja, "/account/org", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, pending.ptr) != NULL,
+	    "the pending invitation is listed for admins");
+	it_resp_free(&r);
+	IT_CHECK(org_post(&jx, "/account/org/revoke", "invite=%lld", inv) == 404,
+	    "another organisation revokes it: 404");
+	IT_CHECK(org_post(&ja, "/account/org/revoke", "invite=%lld", inv) == 303,
+	    "admin revokes it");
+	IT_CHECK(org_post(&ja, "/account/org/revoke", "invite=%lld", inv) == 404,
+	    "revoked twice: 404");
+	IT_CHECK(audits(ea, "invite.revoked") == 1, "audit: invite.revoked");
+	/* Not even an owner changes their own role. */
+	IT_CHECK(org_post(&jo, "/account/org/role", "member=%lld&role=admin", uo) == 403,
+	    "the owner changes their own role: 403");
+	buf_release(&pending);
+}
+
+static void
+test_isolation(void)
+{
+	long long uv = user_id(ev), ua = user_id(ea);
+
+	/* The outsider owns another organisation: this one's ids are not theirs. */
+	IT_CHECK(org_post(&jx, "/account/org/remove", "member=%lld", uv) == 404,
+	    "another org's member id, remove: 404");
+	IT_CHECK(org_post(&jx, "/account/org/role", "member=%lld&role=viewer", ua) == 404,
+	    "another org's member id, role: 404");
+	IT_CHECK(org_post(&jx, "/account/org/transfer", "member=%lld&confirm=yes", uv) == 404,
+	    "another org's member id, transfer: 404");
+	IT_CHECK(org_post(&jx, "/account/org/remove", "member=999999999") == 404,
+	    "a missing member id: 404");
+	IT_CHECK(org_post(&jx, "/account/org/remove", "member=abc") == 404,
+	    "a malformed member id: 404");
+	IT_CHECK(role_in(ev, org_o) == R_VIEWER && role_in(ea, org_o) == R_ADMIN,
+	    "nothing changed");
+	/* Switching to an organisation you do not belong to. */
+	IT_CHECK(org_post(&jv, "/account/org/switch", "org_id=%lld", org_x) == 404,
+	    "switch to a foreign org: 404");
+	IT_CHECK(org_post(&jv, "/account/org/switch", "org_id=999999999") == 404,
+	    "switch to a missing org: 404");
+	IT_CHECK(session_org(&jv) == org_o, "the session stayed where it was");
+}
+
+static void
+test_switch(void)
+{
+	struct it_resp r;
+
+	IT_CHECK(org_post(&jv, "/account/org/switch", "org_id=%lld", org_v) == 303,
+	    "switch to the viewer's own org");
+	IT_CHECK(session_org(&jv) == org_v, "the session works in it");
+	get(&jv, "/account/org", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Viewers own") != NULL &&
+	    strstr(r.body.ptr, XSS_ESCAPED) != NULL,
+	    "the page shows it, and lists the other org to switch to: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(org_post(&jv, "/account/org/switch", "org_id=%lld", org_o) == 303 &&
+	    session_org(&jv) == org_o, "switch back");
+	IT_CHECK(audits(ev, "org.switched") == 2, "audit: org.switched");
+}
+
+static void
+test_last_owner_and_transfer(void)
+{
+	long long uo = user_id(eo), ua = user_id(ea), uv = user_id(ev), neworg;
+
+	IT_CHECK(org_post(&jo, "/account/org/leave", "%s", "") == 409, "the last owner cannot leave");
+	IT_CHECK(role_in(eo, org_o) == R_OWNER, "still the owner");
+	IT_CHECK(org_post(&jo, "/account/org/transfer", "member=%lld", ua) == 422,
+	    "transfer without confirmation: 422");
+	IT_CHECK(org_post(&jo, "/account/org/transfer", "member=%lld&confirm=yes", uo) == 422,
+	    "transfer to yourself: 422");
+	IT_CHECK(role_in(eo, org_o) == R_OWNER && role_in(ea, org_o) == R_ADMIN, "unchanged");
+	IT_CHECK(org_post(&jo, "/account/org/transfer", "member=%lld&confirm=yes", ua) == 303,
+	    "transfer to the admin");
+	IT_CHECK(role_in(ea, org_o) == R_OWNER && role_in(eo, org_o) == R_ADMIN,
+	    "the admin owns it, the old owner is an admin");
+	IT_CHECK(audits(eo, "ownership.transferred") == 1, "audit: ownership.transferred");
+	IT_CHECK(org_post(&jo, "/account/org/remove", "member=%lld", ua) == 403,
+	    "the old owner, now admin, cannot remove the new owner");
+
+	/* Its only organisation: leaving it would leave no way to log in. */
+	IT_CHECK(org_post(&jo, "/account/org/leave", "%s", "") == 409, "leaving the only org: 409");
+	IT_CHECK(org_post(&jo, "/account/org/create", "org=%s", "Second%20%3Cb%3Eorg") == 303,
+	    "create another organisation");
+	neworg = session_org(&jo);
+	IT_CHECK(neworg > 0 && neworg != org_o && role_in(eo, neworg) == R_OWNER,
+	    "its owner, working in it");
+	IT_CHECK(audits(eo, "org.created") == 1, "audit: org.created");
+	IT_CHECK(org_post(&jo, "/account/org/switch", "org_id=%lld", org_o) == 303,
+	    "back to the first org");
+	IT_CHECK(org_post(&jo, "/account/org/leave", "%s", "") == 303, "the old owner leaves");
+	IT_CHECK(role_in(eo, org_o) == R_NONE && session_org(&jo) == neworg,
+	    "gone from it, the session moved to the other org");
+	IT_CHECK(audits(eo, "member.left") == 1, "audit: member.left");
+
+	/* The new owner is now the last one. */
+	IT_CHECK(org_post(&ja, "/account/org/leave", "%s", "") == 409, "the new last owner cannot leave");
+	IT_CHECK(org_post(&ja, "/account/org/remove", "member=%lld", ua) == 403,
+	    "nor remove themself");
+	IT_CHECK(org_post(&ja, "/account/org/remove", "member=%lld", uv) == 303,
+	    "the owner removes the viewer");
+	IT_CHECK(role_in(ev, org_o) == R_NONE && sessions_in(ev, org_o) == 0,
+	    "the viewer is out, with their sessions in it");
+	IT_CHECK(audits(ea, "member.removed") == 1, "audit: member.removed");
+}
+
+static void
+test_removed_session(void)
+{
+	struct it_resp r;
+
+	get(&jv, "/account/org", &r);
+	IT_CHECK(r.status == 303, "a removed member's session in that org is over: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(login_as(&jv, ev) == 303, "the removed member logs in again");
+	IT_CHECK(session_org(&jv) == org_v, "into their own organisation");
+}
+
+static int
+suite_init(void)
+{
+	long t = (long)time(NULL);
+	char rnd[9];
+
+	it_token(rnd, 8);
+	for (char *p = rnd; *p; p++)
+		if (*p == '-' || *p == '_')
+			*p = 'x';
+	snprintf(eo, sizeof(eo), "owner-%ld-%s@example.com", t, rnd);
+	snprintf(ea, sizeof(ea), "admin-%ld-%s@example.com", t, rnd);
+	snprintf(ev, sizeof(ev), "viewer-%ld-%s@example.com", t, rnd);
+	snprintf(ex, sizeof(ex), "outsider-%ld-%s@example.com", t, rnd);
+	for (char *p = eo; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 32;
+	for (char *p = ea; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 32;
+	for (char *p = ev; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 32;
+	for (char *p = ex; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 32;
+	if ((db = it_db_open(&conf, stmts, STMT__MAX)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+suite_clean(void)
+{
+	jar_free(&jo);
+	jar_free(&ja);
+	jar_free(&jv);
+	jar_free(&jx);
+	db_close(db);
+	conf_free(&conf);
+	return 0;
+}
+
+int
+main(void)
+{
+	static const struct {
+		const char	*name;
+		void		(*fn)(void);
+	} tests[] = {
+		{ "four users, four organisations", test_setup },
+		{ "anonymous requests go to the login page", test_anonymous },
+		{ "the organisation page escapes the name", test_page_escapes },
+		{ "invitations: mailed, bound to the address, single use", test_invitations },
+		{ "a viewer gets 403 on admin actions", test_viewer_matrix },
+		{ "an admin cannot touch owners", test_admin_matrix },
+		{ "another organisation's ids answer 404", test_isolation },
+		{ "switching organisations", test_switch },
+		{ "the last owner stays; transfer, leave, remove", test_last_owner_and_transfer },
+		{ "a removed member's session ends", test_removed_session },
+	};
+	CU_pSuite suite;
+	size_t i;
+	int failed;
+
+	log_init("test_orgs", LOGL_ERR);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (it_init() == -1)
+		return 1;
+	it_set_iface(ORGS_IFACE);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if ((suite = CU_add_suite("orgs", suite_init, suite_clean)) == NULL)
+		goto fail;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+			goto fail;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
+	    CU_get_number_of_tests_failed());
+	CU_cleanup_registry();
+	it_shutdown();
+	return failed ? 1 : 0;
+fail:
+	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+	CU_cleanup_registry();
+	return 1;
+}
