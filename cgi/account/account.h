@@ -68,6 +68,22 @@ enum stmt {
 	STMT_ORG_INVITE_FIND,
 	STMT_ORG_INVITE_GET,
 	STMT_ORG_INVITE_DELETE,
+	/* sites.c, keys.c */
+	STMT_SITES_OF_ORG,
+	STMT_SITE_COUNT,
+	STMT_SITE_GET,
+	STMT_SITE_ADD,
+	STMT_SITE_UPDATE,
+	STMT_SITE_DISABLE,
+	STMT_SITE_EVENTS_DELETE,
+	STMT_SITE_SESSIONS_DELETE,
+	STMT_SITE_BATCHES_DELETE,
+	STMT_SITE_DELETE,
+	STMT_KEYS_OF_ORG,
+	STMT_KEY_COUNT,
+	STMT_KEY_ADD,
+	STMT_KEY_GET,
+	STMT_KEY_REVOKE,
 	STMT__MAX
 };
 
@@ -149,5 +165,17 @@ int	h_org_create(struct req *r, struct resp *resp);
 int	h_org_switch(struct req *r, struct resp *resp);
 int	h_invite(struct req *r, struct resp *resp);
 int	h_invite_accept(struct req *r, struct resp *resp);
+
+/* sites.c: sites, their snippet and status; keys.c: API keys. */
+int	h_sites(struct req *r, struct resp *resp);
+int	h_site_new(struct req *r, struct resp *resp);
+int	h_site(struct req *r, struct resp *resp);
+int	h_site_edit(struct req *r, struct resp *resp);
+int	h_site_delete(struct req *r, struct resp *resp);
+int	h_keys(struct req *r, struct resp *resp);
+int	h_key_new(struct req *r, struct resp *resp);
+int	h_key_revoke(struct req *r, struct resp *resp);
+/* The first column of statement st's first row as a number (0 with no row); -1 on error. */
+long long	stmt_count(struct ctx *c, enum stmt st, struct db_args *a);
 
 #endif

@@ -68,6 +68,14 @@ static const struct route routes[] = {
 	{ M(METHOD_POST), "/account/org/switch", h_org_switch, NEED_LOGIN },
 	{ M(METHOD_GET), "/account/invite", h_invite, 0 },
 	{ M(METHOD_POST), "/account/invite", h_invite_accept, NEED_LOGIN },
+	{ M(METHOD_GET), "/account/sites", h_sites, NEED_LOGIN },	/* sites.c */
+	{ M(METHOD_GET) | M(METHOD_POST), "/account/sites/new", h_site_new, NEED_ADMIN },
+	{ M(METHOD_GET), "/account/site", h_site, NEED_LOGIN },
+	{ M(METHOD_GET) | M(METHOD_POST), "/account/site/edit", h_site_edit, NEED_ADMIN },
+	{ M(METHOD_GET) | M(METHOD_POST), "/account/site/delete", h_site_delete, NEED_ADMIN },
+	{ M(METHOD_GET), "/account/keys", h_keys, NEED_ADMIN },	/* keys.c */
+	{ M(METHOD_POST), "/account/keys/new", h_key_new, NEED_ADMIN },
+	{ M(METHOD_POST), "/account/keys/revoke", h_key_revoke, NEED_ADMIN },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -75,6 +83,7 @@ static const struct route routes[] = {
 static const struct form_key {
 	const char	*key;
 	size_t		 max;
+	int		 lines;	/* CR and LF allowed too (a textarea) */
 } form_keys[] = {
 	{ CSRF_FIELD, CSRF_TOKEN_LEN },
 	{ "email", 1024 },	/* checked properly by the handler */
@@ -88,7 +97,29 @@ static const struct form_key {
 	{ "role", 8 },
 	{ "confirm", 8 },
 	{ "org_id", 20 },
+	{ "id", 20 },	/* sites.c, keys.c */
+	{ "domain", 1024 },
+	{ "timezone", 256 },
+	{ "origins", 8192, 1 },
+	{ "confirm_domain", 1024 },
+	{ "name", 1024 },
+	{ "scope", 16 },
 };
+
+/* valid_text, with CR and LF between lines (neither can sit inside a UTF-8 sequence). */
+static int
+valid_lines(const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i <= n; i++)
+		if (i == n || s[i] == '\r' || s[i] == '\n') {
+			if (!valid_text(s + start, i - start))
+				return 0;
+			start = i + 1;
+		}
+	return 1;
+}
 
 /* 1 when every field is known, once, valid text within its limit. */
 static int
@@ -101,7 +132,8 @@ form_ok(const struct kvlist *l)
 			if (strcmp(l->v[i].key, form_keys[k].key) == 0)
 				break;
 		if (k == sizeof(form_keys) / sizeof(form_keys[0]) ||
-		    l->v[i].vlen > form_keys[k].max || !valid_text(l->v[i].val, l->v[i].vlen) ||
+		    l->v[i].vlen > form_keys[k].max || !(form_keys[k].lines ?
+		    valid_lines(l->v[i].val, l->v[i].vlen) : valid_text(l->v[i].val, l->v[i].vlen)) ||
 		    kv_get(l, l->v[i].key, NULL) != l->v[i].val)
 			return 0;
 	}

@@ -109,4 +109,48 @@ const char *const stmts[STMT__MAX] = {
 	[STMT_ORG_INVITE_DELETE] =
 	    "DELETE FROM tokens WHERE id = ? AND org_id = ? AND kind = 'invite' "
 	    "AND used_at IS NULL",
+	/* sites.c: every query names the session's organisation. */
+	[STMT_SITES_OF_ORG] =
+	    "SELECT s.id, s.domain, s.timezone, s.enabled, DATE_FORMAT("
+	    "(SELECT MAX(e.ts) FROM events e WHERE e.site_id = s.id), '%Y-%m-%d %H:%i:%s UTC') "
+	    "FROM sites s WHERE s.org_id = ? ORDER BY s.domain LIMIT 1000",
+	[STMT_SITE_COUNT] = "SELECT COUNT(*) FROM sites WHERE org_id = ?",
+	/* MAX(ts) on events_site_time (site_id, ts) reads one index entry. */
+	[STMT_SITE_GET] =
+	    "SELECT s.id, s.domain, s.site_key, s.timezone, s.allowed_origins, s.enabled, "
+	    "DATE_FORMAT((SELECT MAX(e.ts) FROM events e WHERE e.site_id = s.id), "
+	    "'%Y-%m-%d %H:%i:%s UTC') FROM sites s WHERE s.id = ? AND s.org_id = ?",
+	[STMT_SITE_ADD] =
+	    "INSERT INTO sites (org_id, domain, site_key, timezone, allowed_origins) "
+	    "VALUES (?, ?, ?, ?, ?)",
+	[STMT_SITE_UPDATE] =
+	    "UPDATE sites SET domain = ?, timezone = ?, allowed_origins = ? "
+	    "WHERE id = ? AND org_id = ?",
+	[STMT_SITE_DISABLE] = "UPDATE sites SET enabled = 0 WHERE id = ? AND org_id = ?",
+	[STMT_SITE_EVENTS_DELETE] =
+	    "DELETE FROM events WHERE site_id = "
+	    "(SELECT id FROM sites WHERE id = ? AND org_id = ?) LIMIT ?",
+	[STMT_SITE_SESSIONS_DELETE] =
+	    "DELETE FROM sessions WHERE site_id = "
+	    "(SELECT id FROM sites WHERE id = ? AND org_id = ?) LIMIT ?",
+	[STMT_SITE_BATCHES_DELETE] =
+	    "DELETE FROM ingest_batches WHERE site_id = "
+	    "(SELECT id FROM sites WHERE id = ? AND org_id = ?) LIMIT ?",
+	[STMT_SITE_DELETE] = "DELETE FROM sites WHERE id = ? AND org_id = ?",
+	/* keys.c */
+	[STMT_KEYS_OF_ORG] =
+	    "SELECT id, name, prefix, scope, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i UTC'), "
+	    "DATE_FORMAT(last_used_at, '%Y-%m-%d %H:%i UTC'), "
+	    "DATE_FORMAT(revoked_at, '%Y-%m-%d %H:%i UTC') FROM api_keys WHERE org_id = ? "
+	    "ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC LIMIT 500",
+	[STMT_KEY_COUNT] =
+	    "SELECT COUNT(*) FROM api_keys WHERE org_id = ? AND revoked_at IS NULL",
+	[STMT_KEY_ADD] =
+	    "INSERT INTO api_keys (org_id, name, prefix, key_hash, scope, created_by, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())",
+	[STMT_KEY_GET] =
+	    "SELECT name, prefix, revoked_at IS NOT NULL FROM api_keys WHERE id = ? AND org_id = ?",
+	[STMT_KEY_REVOKE] =
+	    "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() "
+	    "WHERE id = ? AND org_id = ? AND revoked_at IS NULL",
 };

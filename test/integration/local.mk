@@ -3,6 +3,7 @@
 # in TESTS.  "=" rather than "+=": Makefile.am does not declare
 # noinst_PROGRAMS, and automake refuses to append to an undeclared variable.
 noinst_PROGRAMS = test/integration/test_collect test/integration/test_account \
+	test/integration/test_sites \
 	test/integration/test_orgs
 test_integration_test_collect_SOURCES = test/integration/test_collect.c \
 	test/integration/util.c test/integration/util.h
@@ -13,3 +14,6 @@ test_integration_test_account_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_orgs_SOURCES = test/integration/test_orgs.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_orgs_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+test_integration_test_sites_SOURCES = test/integration/test_sites.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_sites_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
