@@ -84,6 +84,26 @@ enum stmt {
 	STMT_KEY_ADD,
 	STMT_KEY_GET,
 	STMT_KEY_REVOKE,
+	/* settings.c, audit.c */
+	STMT_SET_AUDIT_USER_ORGS,
+	STMT_SET_PENDING_EMAIL,
+	STMT_SET_TOKEN_EMAIL,
+	STMT_SET_USER_EMAIL,
+	STMT_SET_AUDIT_PAGE,
+	STMT_SET_EXPORT_USER,
+	STMT_SET_EXPORT_MEMBERS,
+	STMT_SET_EXPORT_SESSIONS,
+	STMT_SET_EXPORT_AUDIT,
+	STMT_SET_EXPORT_TOKENS,
+	STMT_SET_USER_ORGS,
+	STMT_SET_USER_ORGS_LOCK,
+	STMT_SET_ORG_DEL_EVENTS,
+	STMT_SET_ORG_DEL_VISITS,
+	STMT_SET_ORG_DEL_BATCHES,
+	STMT_SET_ORG_DEL_AUDIT,
+	STMT_SET_ORG_DELETE,
+	STMT_SET_AUDIT_UNLINK,
+	STMT_SET_USER_DELETE,
 	STMT__MAX
 };
 
@@ -178,4 +198,12 @@ int	h_key_revoke(struct req *r, struct resp *resp);
 /* The first column of statement st's first row as a number (0 with no row); -1 on error. */
 long long	stmt_count(struct ctx *c, enum stmt st, struct db_args *a);
 
+/* settings.c: password, email, export, deletion; audit.c: the organisation's audit log. */
+int	h_settings(struct req *r, struct resp *resp);
+int	h_password(struct req *r, struct resp *resp);
+int	h_email(struct req *r, struct resp *resp);
+int	h_email_confirm(struct req *r, struct resp *resp);
+int	h_export(struct req *r, struct resp *resp);
+int	h_delete(struct req *r, struct resp *resp);
+int	h_audit(struct req *r, struct resp *resp);
 #endif

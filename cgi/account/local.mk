@@ -5,6 +5,7 @@ cgi_account_trackr_account_SOURCES = cgi/account/main.c \
 	cgi/account/auth.c cgi/account/home.c \
 	cgi/account/sites.c cgi/account/keys.c \
 	cgi/account/orgs.c \
+	cgi/account/settings.c cgi/account/audit.c \
 	cgi/collect/ua.c cgi/collect/ua.h
 cgi_account_trackr_account_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTRACKR_TEMPLATES_DIR='"$(pkgdatadir)/templates"'

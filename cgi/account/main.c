@@ -76,6 +76,13 @@ static const struct route routes[] = {
 	{ M(METHOD_GET), "/account/keys", h_keys, NEED_ADMIN },	/* keys.c */
 	{ M(METHOD_POST), "/account/keys/new", h_key_new, NEED_ADMIN },
 	{ M(METHOD_POST), "/account/keys/revoke", h_key_revoke, NEED_ADMIN },
+	{ M(METHOD_GET), "/account/settings", h_settings, NEED_LOGIN },	/* settings.c */
+	{ M(METHOD_POST), "/account/password", h_password, NEED_LOGIN },
+	{ M(METHOD_POST), "/account/email", h_email, NEED_LOGIN },
+	{ M(METHOD_GET), "/account/email/confirm", h_email_confirm, 0 },
+	{ M(METHOD_GET), "/account/export", h_export, NEED_LOGIN },
+	{ M(METHOD_GET) | M(METHOD_POST), "/account/delete", h_delete, NEED_LOGIN },
+	{ M(METHOD_GET), "/account/audit", h_audit, NEED_ADMIN },	/* audit.c */
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -104,6 +111,7 @@ static const struct form_key {
 	{ "confirm_domain", 1024 },
 	{ "name", 1024 },
 	{ "scope", 16 },
+	{ "new_password", PASS_MAX_BYTES },	/* settings.c */
 };
 
 /* valid_text, with CR and LF between lines (neither can sit inside a UTF-8 sequence). */

@@ -153,4 +153,62 @@ const char *const stmts[STMT__MAX] = {
 	[STMT_KEY_REVOKE] =
 	    "UPDATE api_keys SET revoked_at = UTC_TIMESTAMP() "
 	    "WHERE id = ? AND org_id = ? AND revoked_at IS NULL",
+	/* settings.c: one audit row per organisation of the user */
+	[STMT_SET_AUDIT_USER_ORGS] =
+	    "INSERT INTO audit_log (org_id, user_id, action, detail, ip, user_agent) "
+	    "SELECT org_id, user_id, ?, ?, ?, ? FROM org_members WHERE user_id = ?",
+	[STMT_SET_PENDING_EMAIL] =
+	    "SELECT email, DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i UTC') FROM tokens "
+	    "WHERE user_id = ? AND kind = 'email_change' AND used_at IS NULL "
+	    "AND expires_at > UTC_TIMESTAMP() ORDER BY id DESC LIMIT 1",
+	[STMT_SET_TOKEN_EMAIL] = "SELECT email FROM tokens WHERE id = ?",
+	[STMT_SET_USER_EMAIL] =
+	    "UPDATE users SET email = ?, email_verified_at = UTC_TIMESTAMP() WHERE id = ?",
+	/* audit.c: the session's organisation only */
+	[STMT_SET_AUDIT_PAGE] =
+	    "SELECT a.id, DATE_FORMAT(a.created_at, '%Y-%m-%d %H:%i:%s'), u.email, a.action, "
+	    "a.detail, a.ip, a.user_agent FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+	    "WHERE a.org_id = ? AND a.id < ? ORDER BY a.id DESC LIMIT ?",
+	/* settings.c: the export; never a hash or secret, only whether one exists */
+	[STMT_SET_EXPORT_USER] =
+	    "SELECT id, email, DATE_FORMAT(email_verified_at, '%Y-%m-%dT%H:%i:%sZ'), is_staff, "
+	    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	    "DATE_FORMAT(password_changed_at, '%Y-%m-%dT%H:%i:%sZ'), totp_secret IS NOT NULL, "
+	    "DATE_FORMAT(totp_enabled_at, '%Y-%m-%dT%H:%i:%sZ') FROM users WHERE id = ?",
+	[STMT_SET_EXPORT_MEMBERS] =
+	    "SELECT o.id, o.name, m.role, DATE_FORMAT(m.created_at, '%Y-%m-%dT%H:%i:%sZ') "
+	    "FROM org_members m JOIN organisations o ON o.id = m.org_id "
+	    "WHERE m.user_id = ? ORDER BY o.id",
+	[STMT_SET_EXPORT_SESSIONS] =
+	    "SELECT id, org_id, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	    "DATE_FORMAT(last_seen_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	    "DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ'), ip, user_agent "
+	    "FROM user_sessions WHERE user_id = ? ORDER BY id",
+	[STMT_SET_EXPORT_AUDIT] =
+	    "SELECT id, org_id, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), action, detail, "
+	    "ip, user_agent FROM audit_log WHERE user_id = ? ORDER BY id",
+	[STMT_SET_EXPORT_TOKENS] =
+	    "SELECT kind, DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM tokens "
+	    "WHERE user_id = ? AND used_at IS NULL AND expires_at > UTC_TIMESTAMP() ORDER BY id",
+	/* settings.c: account deletion */
+	[STMT_SET_USER_ORGS] =
+	    "SELECT o.id, o.name, m.role, "
+	    "(SELECT COUNT(*) FROM org_members x WHERE x.org_id = o.id AND x.user_id <> ?), "
+	    "(SELECT COUNT(*) FROM org_members x WHERE x.org_id = o.id AND x.user_id <> ? "
+	    "AND x.role = 'owner') "
+	    "FROM org_members m JOIN organisations o ON o.id = m.org_id WHERE m.user_id = ? "
+	    "ORDER BY o.name, o.id",
+	[STMT_SET_USER_ORGS_LOCK] =
+	    "SELECT x.user_id FROM org_members x WHERE x.org_id IN "
+	    "(SELECT org_id FROM org_members WHERE user_id = ?) FOR UPDATE",
+	[STMT_SET_ORG_DEL_EVENTS] =
+	    "DELETE e FROM events e JOIN sites s ON s.id = e.site_id WHERE s.org_id = ?",
+	[STMT_SET_ORG_DEL_VISITS] =
+	    "DELETE v FROM sessions v JOIN sites s ON s.id = v.site_id WHERE s.org_id = ?",
+	[STMT_SET_ORG_DEL_BATCHES] =
+	    "DELETE b FROM ingest_batches b JOIN sites s ON s.id = b.site_id WHERE s.org_id = ?",
+	[STMT_SET_ORG_DEL_AUDIT] = "DELETE FROM audit_log WHERE org_id = ?",
+	[STMT_SET_ORG_DELETE] = "DELETE FROM organisations WHERE id = ?",
+	[STMT_SET_AUDIT_UNLINK] = "UPDATE audit_log SET user_id = NULL WHERE user_id = ?",
+	[STMT_SET_USER_DELETE] = "DELETE FROM users WHERE id = ?",
 };

@@ -6,6 +6,7 @@
  *   trackrctl [-c config] salts-prune
  *   trackrctl [-c config] mail-send [--once]
  *   trackrctl [-c config] mail-test ADDRESS
+ *   trackrctl [-c config] staff EMAIL on|off
  *
  * Migrations are migrations/NNNN_name.sql, applied in order, each recorded
  * with its SHA-256; a file changed after it was applied is refused.
@@ -50,6 +51,7 @@ enum stmt {
 	STMT_MAIL_SENT,
 	STMT_MAIL_RETRY,
 	STMT_MAIL_GIVEUP,
+	STMT_USER_STAFF,
 	STMT__MAX
 };
 
@@ -99,6 +101,8 @@ static const char *const stmts[STMT__MAX] = {
 	[STMT_MAIL_GIVEUP] =
 	    "UPDATE mail_outbox SET attempts = ?, last_error = ?, next_attempt_at = NULL,"
 	    " claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?",
+	/* users.email's collation ignores case, as sign-up stores it lowercased */
+	[STMT_USER_STAFF] = "UPDATE users SET is_staff = ? WHERE email = ?",
 };
 
 /* Seconds to wait after the nth failed attempt; after the last, give up. */
@@ -170,6 +174,31 @@ take_lock(struct db *db, size_t stmt)
 		rc = db_col_int(&r, 0, 0) == 1 ? 1 : -1;
 	db_res_free(&r);
 	return rc;
+}
+
+/*
+ * The staff flag: only this tool sets it, for the back-office pages.
+ * Matched rows, not changed ones (CLIENT_FOUND_ROWS): 0 means no such user.
+ */
+static int
+staff_set(struct db *db, const char *email, int on)
+{
+	struct db_args a = DB_ARGS_INIT;
+	unsigned long long n = 0;
+	int rc;
+
+	db_arg_int(&a, on);
+	db_arg_strz(&a, email);
+	rc = db_exec(db, db_stmt(db, STMT_USER_STAFF), &a, &n, NULL);
+	db_args_free(&a);
+	if (rc == -1)
+		return -1;
+	if (n == 0) {
+		fprintf(stderr, "trackrctl: no user has the email %s\n", email);
+		return -1;
+	}
+	printf("%s: staff flag %s\n", email, on ? "on" : "off");
+	return 0;
 }
 
 static int
@@ -534,7 +563,8 @@ usage(void)
 	    "       trackrctl [-c config] seed-demo --domain D [--origin O]... [--allow-bots]\n"
 	    "       trackrctl [-c config] salts-prune\n"
 	    "       trackrctl [-c config] mail-send [--once]\n"
-	    "       trackrctl [-c config] mail-test ADDRESS\n");
+	    "       trackrctl [-c config] mail-test ADDRESS\n"
+	    "       trackrctl [-c config] staff EMAIL on|off\n");
 	exit(2);
 }
 
@@ -605,6 +635,10 @@ main(int argc, char *argv[])
 			printf("queued a test message to %s\n", argv[1]);
 			rc = 0;
 		}
+	} else if (strcmp(cmd, "staff") == 0) {
+		if (argc != 3 || (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0))
+			usage();
+		rc = staff_set(db, argv[1], strcmp(argv[2], "on") == 0) == 0 ? 0 : 1;
 	} else
 		usage();
 out:

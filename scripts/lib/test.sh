@@ -422,6 +422,7 @@ cmd_test() {
 		SITE_KEY=$(<"$SITE_KEY_FILE")
 		run_integration
 		run_integration account test/integration/test_account
+		run_integration settings test/integration/test_settings
 		run_integration sites test/integration/test_sites
 		run_integration orgs test/integration/test_orgs
 		run_migrations

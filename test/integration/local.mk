@@ -4,7 +4,8 @@
 # noinst_PROGRAMS, and automake refuses to append to an undeclared variable.
 noinst_PROGRAMS = test/integration/test_collect test/integration/test_account \
 	test/integration/test_sites \
-	test/integration/test_orgs
+	test/integration/test_orgs \
+	test/integration/test_settings
 test_integration_test_collect_SOURCES = test/integration/test_collect.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_collect_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
@@ -17,3 +18,6 @@ test_integration_test_orgs_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_sites_SOURCES = test/integration/test_sites.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_sites_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+test_integration_test_settings_SOURCES = test/integration/test_settings.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_settings_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
