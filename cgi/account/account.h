@@ -104,6 +104,23 @@ enum stmt {
 	STMT_SET_ORG_DELETE,
 	STMT_SET_AUDIT_UNLINK,
 	STMT_SET_USER_DELETE,
+	/* mfa.c */
+	STMT_MFA_USER,
+	STMT_MFA_SET_PENDING,
+	STMT_MFA_ENABLE,
+	STMT_MFA_DISABLE,
+	STMT_MFA_STEP,
+	STMT_MFA_CODES_VOID,
+	STMT_MFA_CODE_ADD,
+	STMT_MFA_CODE_USE,
+	STMT_MFA_CODES_LEFT,
+	STMT_MFA_PENDING_VOID,
+	STMT_MFA_PENDING_ADD,
+	STMT_MFA_PENDING_FIND,
+	STMT_MFA_PENDING_FAIL,
+	STMT_MFA_PENDING_DELETE,
+	STMT_MFA_GATE,
+	STMT_MFA_ORG_REQUIRE,
 	STMT__MAX
 };
 
@@ -136,6 +153,7 @@ enum route_need {
 	NEED_LOGIN	= 1u << 8,	/* a live session, else 303 to /login */
 	NEED_ADMIN	= 1u << 9,	/* and owner or admin of the session's organisation */
 	NEED_OWNER	= 1u << 10,	/* and owner of the session's organisation */
+	MFA_EXEMPT	= 1u << 14,	/* reachable while the organisation's 2FA requirement is unmet */
 };
 
 /* 1 when the session's role in its organisation is at least need ("admin" or "owner"). */
@@ -206,4 +224,22 @@ int	h_email_confirm(struct req *r, struct resp *resp);
 int	h_export(struct req *r, struct resp *resp);
 int	h_delete(struct req *r, struct resp *resp);
 int	h_audit(struct req *r, struct resp *resp);
+/* mfa.c: two-factor authentication. */
+int	h_mfa(struct req *r, struct resp *resp);
+int	h_mfa_setup(struct req *r, struct resp *resp);
+int	h_mfa_enable(struct req *r, struct resp *resp);
+int	h_mfa_disable(struct req *r, struct resp *resp);
+int	h_mfa_require(struct req *r, struct resp *resp);
+int	h_login_2fa(struct req *r, struct resp *resp);
+/*
+ * After a right password: when user has 2FA on, store a pending login
+ * (org and next kept for the second step), set its cookie and answer 303
+ * to /account/login-2fa; returns that status.  0 when the user has no 2FA
+ * (the caller signs in now), -1 on error (nothing answered).
+ */
+int	mfa_login_start(struct ctx *c, struct req *r, struct resp *resp, long long user,
+	    long long org, const char *next);
+/* 1 when the session's organisation requires 2FA and its user has none; 0; -1 on error. */
+int	mfa_gate(struct ctx *c);
+
 #endif

@@ -285,6 +285,11 @@ h_login(struct req *r, struct resp *resp)
 	db_res_free(&res);
 	if (org <= 0)
 		goto fail;
+	/* With 2FA on, the session is made after the second step (mfa.c). */
+	if ((rc = mfa_login_start(c, r, resp, user, org, next)) == -1)
+		goto fail;
+	if (rc != 0)
+		goto out;
 	/* Logging in again (as anyone) ends the session this browser had. */
 	if (c->logged_in && session_end(c->db, c->sess.id, c->sess.user_id) == -1)
 		goto fail;

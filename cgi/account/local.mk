@@ -4,6 +4,7 @@ cgi_account_trackr_account_SOURCES = cgi/account/main.c \
 	cgi/account/account.h cgi/account/sql.c cgi/account/util.c \
 	cgi/account/auth.c cgi/account/home.c \
 	cgi/account/sites.c cgi/account/keys.c \
+	cgi/account/mfa.c \
 	cgi/account/orgs.c \
 	cgi/account/settings.c cgi/account/audit.c \
 	cgi/collect/ua.c cgi/collect/ua.h

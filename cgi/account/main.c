@@ -52,11 +52,17 @@ static const struct route routes[] = {
 	{ M(METHOD_GET) | M(METHOD_POST), "/signup", h_signup, 0 },
 	{ M(METHOD_GET), "/verify", h_verify, 0 },
 	{ M(METHOD_GET) | M(METHOD_POST), "/login", h_login, 0 },
-	{ M(METHOD_POST), "/logout", h_logout, NEED_LOGIN },
+	{ M(METHOD_POST), "/logout", h_logout, NEED_LOGIN | MFA_EXEMPT },
 	{ M(METHOD_GET) | M(METHOD_POST), "/forgot", h_forgot, 0 },
 	{ M(METHOD_GET) | M(METHOD_POST), "/reset", h_reset, 0 },
 	{ M(METHOD_GET), "/account", h_account, NEED_LOGIN },
 	{ M(METHOD_POST), "/account/sessions/end", h_session_end, NEED_LOGIN },
+	{ M(METHOD_GET), "/account/2fa", h_mfa, NEED_LOGIN | MFA_EXEMPT },
+	{ M(METHOD_POST), "/account/2fa/setup", h_mfa_setup, NEED_LOGIN | MFA_EXEMPT },
+	{ M(METHOD_POST), "/account/2fa/enable", h_mfa_enable, NEED_LOGIN | MFA_EXEMPT },
+	{ M(METHOD_POST), "/account/2fa/disable", h_mfa_disable, NEED_LOGIN | MFA_EXEMPT },
+	{ M(METHOD_POST), "/account/2fa/require", h_mfa_require, NEED_OWNER | MFA_EXEMPT },
+	{ M(METHOD_GET) | M(METHOD_POST), "/account/login-2fa", h_login_2fa, 0 },
 	{ M(METHOD_GET), "/account/org", h_org, NEED_LOGIN },
 	{ M(METHOD_POST), "/account/org/invite", h_org_invite, NEED_ADMIN },
 	{ M(METHOD_POST), "/account/org/revoke", h_org_revoke, NEED_ADMIN },
@@ -99,6 +105,8 @@ static const struct form_key {
 	{ "next", 512 },
 	{ "token", SESSION_TOKEN_LEN },
 	{ "session", 20 },
+	{ "code", 32 },	/* mfa.c */
+	{ "require", 1 },
 	{ "member", 20 },	/* orgs.c */
 	{ "invite", 20 },
 	{ "role", 8 },
@@ -224,6 +232,13 @@ front(struct req *r, struct resp *resp)
 			rc = redirect(resp, next.ptr);
 		} else
 			rc = redirect(resp, "/login");
+		goto out;
+	}
+
+	/* An organisation that requires 2FA: its members without it may only enrol. */
+	if (rt->flags & (NEED_LOGIN | NEED_ADMIN | NEED_OWNER) && !(rt->flags & MFA_EXEMPT) &&
+	    (st = mfa_gate(c)) != 0) {
+		rc = st == -1 ? internal_error(c, resp) : redirect(resp, "/account/2fa");
 		goto out;
 	}
 

@@ -424,6 +424,7 @@ cmd_test() {
 		run_integration account test/integration/test_account
 		run_integration settings test/integration/test_settings
 		run_integration sites test/integration/test_sites
+		run_integration mfa test/integration/test_mfa
 		run_integration orgs test/integration/test_orgs
 		run_migrations
 		run_mail

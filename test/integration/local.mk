@@ -4,6 +4,7 @@
 # noinst_PROGRAMS, and automake refuses to append to an undeclared variable.
 noinst_PROGRAMS = test/integration/test_collect test/integration/test_account \
 	test/integration/test_sites \
+	test/integration/test_mfa \
 	test/integration/test_orgs \
 	test/integration/test_settings
 test_integration_test_collect_SOURCES = test/integration/test_collect.c \
@@ -12,6 +13,9 @@ test_integration_test_collect_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_account_SOURCES = test/integration/test_account.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_account_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+test_integration_test_mfa_SOURCES = test/integration/test_mfa.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_mfa_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_orgs_SOURCES = test/integration/test_orgs.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_orgs_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
