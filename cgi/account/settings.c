@@ -411,11 +411,13 @@ add_int(json_object *o, const char *key, const struct db_res *res, unsigned i)
 }
 
 /*
- * Rows of stmt (one argument: the user) as an array of objects; keys[i]
- * names column i, with a leading '#' for integer columns.  NULL on error.
+ * Rows of stmt (one argument: the user's id, or email when not NULL) as
+ * an array of objects; keys[i] names column i, with a leading '#' for
+ * integer columns.  NULL on error.
  */
 static json_object *
-export_rows(struct ctx *c, enum stmt stmt, const char *const *keys, unsigned nkeys)
+export_rows(struct ctx *c, enum stmt stmt, const char *email, const char *const *keys,
+    unsigned nkeys)
 {
 	struct db_args a = DB_ARGS_INIT;
 	struct db_res res;
@@ -423,7 +425,10 @@ export_rows(struct ctx *c, enum stmt stmt, const char *const *keys, unsigned nke
 	unsigned i;
 	int rc;
 
-	db_arg_int(&a, c->sess.user_id);
+	if (email != NULL)
+		db_arg_strz(&a, email);
+	else
+		db_arg_int(&a, c->sess.user_id);
 	if (db_select_idx(c->db, stmt, &a, &res) == -1) {
 		rc = -1;
 		goto out;
@@ -462,6 +467,7 @@ h_export(struct req *r, struct resp *resp)
 	static const char *const k_audit[] = { "#id", "#organisation_id", "at", "action",
 		"detail", "ip", "user_agent" };
 	static const char *const k_tokens[] = { "kind", "expires_at" };
+	static const char *const k_mails[] = { "queued_at", "subject", "sent_at" };
 	struct ctx *c = r->thread;
 	struct db_args a = DB_ARGS_INIT;
 	struct db_res res;
@@ -491,21 +497,25 @@ h_export(struct req *r, struct resp *resp)
 	add_col(p, "two_factor_enabled_at", &res, 7);
 	json_object_object_add(doc, "profile", p);
 	db_res_free(&res);
-	if ((list = export_rows(c, STMT_SET_EXPORT_MEMBERS, k_members, 4)) == NULL)
+	if ((list = export_rows(c, STMT_SET_EXPORT_MEMBERS, NULL, k_members, 4)) == NULL)
 		goto fail;
 	json_object_object_add(doc, "memberships", list);
-	if ((list = export_rows(c, STMT_SET_EXPORT_SESSIONS, k_sessions, 7)) == NULL)
+	if ((list = export_rows(c, STMT_SET_EXPORT_SESSIONS, NULL, k_sessions, 7)) == NULL)
 		goto fail;
 	json_object_object_add(doc, "sessions", list);
-	if ((list = export_rows(c, STMT_SET_EXPORT_AUDIT, k_audit, 7)) == NULL)
+	if ((list = export_rows(c, STMT_SET_EXPORT_AUDIT, NULL, k_audit, 7)) == NULL)
 		goto fail;
 	json_object_object_add(doc, "audit_log", list);
-	if ((list = export_rows(c, STMT_SET_EXPORT_TOKENS, k_tokens, 2)) == NULL)
+	if ((list = export_rows(c, STMT_SET_EXPORT_TOKENS, NULL, k_tokens, 2)) == NULL)
 		goto fail;
 	json_object_object_add(doc, "pending_tokens", list);
+	if ((list = export_rows(c, STMT_SET_EXPORT_MAILS, c->sess.email, k_mails, 3)) == NULL)
+		goto fail;
+	json_object_object_add(doc, "mails", list);
 	json_object_object_add(doc, "note", json_object_new_string(
 	    "Sessions and audit entries hold your own IP address and browser's User-Agent. "
-	    "Pending tokens are links we mailed you; only their kind and expiry are shown."));
+	    "Pending tokens are links we mailed you; only their kind and expiry are shown. "
+	    "Mails are those we sent to your address (their bodies held your links)."));
 
 	(void)audit(c, r, c->sess.org_id, c->sess.user_id, "account.exported", "");
 	out = json_object_to_json_string_length(doc, JSON_C_TO_STRING_PRETTY |
@@ -612,6 +622,19 @@ delete_page(struct ctx *c, struct resp *resp, int status, const char *error,
 	return render(c, resp, status, "account/settings_delete.html", v);
 }
 
+/* The outbox's mails to the user's address, sent or not: they name the user. */
+static int
+mails_delete(struct ctx *c)
+{
+	struct db_args a = DB_ARGS_INIT;
+	int rc;
+
+	db_arg_strz(&a, c->sess.email);
+	rc = db_exec(c->db, db_stmt(c->db, STMT_SET_MAILS_DELETE), &a, NULL, NULL);
+	db_args_free(&a);
+	return rc;
+}
+
 /* Lock the membership rows of the user's organisations (SELECT ... FOR UPDATE); 0 or -1. */
 static int
 orgs_lock(struct ctx *c)
@@ -698,7 +721,8 @@ h_delete(struct req *r, struct resp *resp)
 		    "a member deleted their account") == -1)
 			goto fail;
 	/* Memberships, sessions and tokens go by ON DELETE CASCADE. */
-	if (exec_id(c, STMT_SET_AUDIT_UNLINK, c->sess.user_id, NULL) == -1 ||
+	if (mails_delete(c) == -1 ||
+	    exec_id(c, STMT_SET_AUDIT_UNLINK, c->sess.user_id, NULL) == -1 ||
 	    exec_id(c, STMT_SET_USER_DELETE, c->sess.user_id, NULL) == -1 ||
 	    db_commit(c->db) == -1)
 		goto fail;

@@ -211,6 +211,12 @@ const char *const stmts[STMT__MAX] = {
 	[STMT_SET_ORG_DELETE] = "DELETE FROM organisations WHERE id = ?",
 	[STMT_SET_AUDIT_UNLINK] = "UPDATE audit_log SET user_id = NULL WHERE user_id = ?",
 	[STMT_SET_USER_DELETE] = "DELETE FROM users WHERE id = ?",
+	/* the outbox keeps the mails sent to the user's address: exported, deleted with the user */
+	[STMT_SET_EXPORT_MAILS] =
+	    "SELECT DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), subject, "
+	    "DATE_FORMAT(sent_at, '%Y-%m-%dT%H:%i:%sZ') FROM mail_outbox "
+	    "WHERE to_addr = ? ORDER BY id",
+	[STMT_SET_MAILS_DELETE] = "DELETE FROM mail_outbox WHERE to_addr = ?",
 	/* mfa.c: totp_secret is sealed (AES-256-GCM); codes are HMACs. */
 	[STMT_MFA_USER] =
 	    "SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step, password_hash "

@@ -735,6 +735,9 @@ test_export(void)
 	    json_object_object_length(t) == 2 && json_object_object_get_ex(t, "kind", &x) &&
 	    strcmp(json_object_get_string(x), "email_change") == 0,
 	    "the pending token: kind and expiry only");
+	IT_CHECK(doc != NULL && json_object_object_get_ex(doc, "mails", &x) &&
+	    json_object_array_length(x) >= 2 && strstr(r.body.ptr, "token=") == NULL,
+	    "the mails sent to the address, without their links");
 	IT_CHECK(strstr(r.body.ptr, "$argon2") == NULL && strstr(r.body.ptr, "token_hash") == NULL &&
 	    strstr(r.body.ptr, pending) == NULL, "no hash, no token, no pending address");
 	json_object_put(doc);
@@ -825,6 +828,7 @@ test_delete(void)
 	    q_int(S_SITES_OF_ORG, org_lone, NULL) == 0 &&
 	    q_int(S_EVENTS_OF_SITE, site, NULL) == 0 && q_int(S_VISITS_OF_SITE, site, NULL) == 0,
 	    "the organisation, its site and its data are gone");
+	IT_CHECK(q_str(S_MAILS_TO, lone, NULL) == 0, "the mails to the address are gone");
 	login(&x, lone, PASSWORD, &r);
 	IT_CHECK(r.status == 401, "%s cannot log in: %ld", lone, r.status);
 	it_resp_free(&r);
