@@ -231,6 +231,7 @@ int	h_mfa(struct req *r, struct resp *resp);
 int	h_mfa_setup(struct req *r, struct resp *resp);
 int	h_mfa_enable(struct req *r, struct resp *resp);
 int	h_mfa_disable(struct req *r, struct resp *resp);
+int	h_mfa_recovery(struct req *r, struct resp *resp);
 int	h_mfa_require(struct req *r, struct resp *resp);
 int	h_login_2fa(struct req *r, struct resp *resp);
 /*

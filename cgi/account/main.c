@@ -61,6 +61,7 @@ static const struct route routes[] = {
 	{ M(METHOD_POST), "/account/2fa/setup", h_mfa_setup, NEED_LOGIN | MFA_EXEMPT },
 	{ M(METHOD_POST), "/account/2fa/enable", h_mfa_enable, NEED_LOGIN | MFA_EXEMPT },
 	{ M(METHOD_POST), "/account/2fa/disable", h_mfa_disable, NEED_LOGIN | MFA_EXEMPT },
+	{ M(METHOD_POST), "/account/2fa/recovery", h_mfa_recovery, NEED_LOGIN | MFA_EXEMPT },
 	{ M(METHOD_POST), "/account/2fa/require", h_mfa_require, NEED_OWNER | MFA_EXEMPT },
 	{ M(METHOD_GET) | M(METHOD_POST), "/account/login-2fa", h_login_2fa, 0 },
 	{ M(METHOD_GET), "/account/org", h_org, NEED_LOGIN },

@@ -8,6 +8,7 @@
  *   POST      /account/2fa/setup	a new pending secret: the otpauth:// URI and base32
  *   POST      /account/2fa/enable	code= confirms it; shows the recovery codes once
  *   POST      /account/2fa/disable	password= (or code=) turns it off
+ *   POST      /account/2fa/recovery	password= (or code=): ten new recovery codes
  *   POST      /account/2fa/require	require=1|0, owners only
  *   GET  POST /account/login-2fa	code= (or a recovery code) after the password
  *
@@ -364,6 +365,57 @@ out:
 	return rc;
 }
 
+typedef char recovery_list[RECOVERY_CODES][RECOVERY_CODE_LEN + 1];
+
+/*
+ * Ten new recovery codes for the session's user into codes, replacing the
+ * old ones; only their hashes are stored.  Inside the caller's
+ * transaction.  0 or -1.
+ */
+static int
+codes_issue(struct ctx *c, recovery_list codes)
+{
+	struct db_args a = DB_ARGS_INIT;
+	unsigned char h[CRYPT_SHA256_LEN];
+	char norm[RECOVERY_CODE_LEN];
+	int i, rc = -1;
+
+	db_arg_int(&a, c->sess.user_id);
+	if (db_exec(c->db, db_stmt(c->db, STMT_MFA_CODES_VOID), &a, NULL, NULL) == -1)
+		goto out;
+	for (i = 0; i < RECOVERY_CODES; i++) {
+		if (totp_recovery_code(codes[i]) == -1 ||
+		    totp_recovery_normalise(codes[i], norm) == -1)
+			goto out;
+		recovery_hash(c, c->sess.user_id, norm, h);
+		db_args_reset(&a);
+		db_arg_int(&a, c->sess.user_id);
+		db_arg_blob(&a, h, sizeof(h));
+		if (db_exec(c->db, db_stmt(c->db, STMT_MFA_CODE_ADD), &a, NULL, NULL) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	crypt_wipe(norm, sizeof(norm));
+	db_args_free(&a);
+	return rc;
+}
+
+/* The codes page; shown once: the user keeps them, we keep only their hashes. */
+static int
+codes_page(struct ctx *c, struct resp *resp, const char *title, int renewed,
+    recovery_list codes)
+{
+	json_object *v = view_new(c, resp, title), *list = json_object_new_array();
+	int i;
+
+	for (i = 0; i < RECOVERY_CODES; i++)
+		json_object_array_add(list, json_object_new_string(codes[i]));
+	json_object_object_add(v, "codes", list);
+	json_object_object_add(v, "renewed", json_object_new_boolean(renewed));
+	return render(c, resp, 200, "account/mfa_codes.html", v);
+}
+
 /*
  * A right code for the pending secret turns 2FA on, makes ten new
  * recovery codes (only their hashes stored) and ends the user's other
@@ -375,12 +427,10 @@ h_mfa_enable(struct req *r, struct resp *resp)
 	struct ctx *c = r->thread;
 	struct db_args a = DB_ARGS_INIT;
 	struct mfa_user u;
-	unsigned char h[CRYPT_SHA256_LEN];
-	char codes[RECOVERY_CODES][RECOVERY_CODE_LEN + 1], norm[RECOVERY_CODE_LEN];
+	recovery_list codes;
 	unsigned long long n = 0;
 	uint64_t step = 0;
-	json_object *v, *list;
-	int rc, i;
+	int rc;
 
 	memset(codes, 0, sizeof(codes));
 	if (mfa_user_load(c, c->sess.user_id, &u) != 1)
@@ -411,21 +461,8 @@ h_mfa_enable(struct req *r, struct resp *resp)
 		rc = status_page(c, resp, 409, "The set-up changed meanwhile. Start again.");
 		goto out;
 	}
-	db_args_reset(&a);
-	db_arg_int(&a, c->sess.user_id);
-	if (db_exec(c->db, db_stmt(c->db, STMT_MFA_CODES_VOID), &a, NULL, NULL) == -1)
+	if (codes_issue(c, codes) == -1)
 		goto fail;
-	for (i = 0; i < RECOVERY_CODES; i++) {
-		if (totp_recovery_code(codes[i]) == -1 ||
-		    totp_recovery_normalise(codes[i], norm) == -1)
-			goto fail;
-		recovery_hash(c, c->sess.user_id, norm, h);
-		db_args_reset(&a);
-		db_arg_int(&a, c->sess.user_id);
-		db_arg_blob(&a, h, sizeof(h));
-		if (db_exec(c->db, db_stmt(c->db, STMT_MFA_CODE_ADD), &a, NULL, NULL) == -1)
-			goto fail;
-	}
 	db_args_reset(&a);
 	db_arg_int(&a, c->sess.user_id);
 	db_arg_uint(&a, c->sess.id);
@@ -434,21 +471,91 @@ h_mfa_enable(struct req *r, struct resp *resp)
 	    "other sessions ended") == -1 ||
 	    db_commit(c->db) == -1)
 		goto fail;
-	/* Shown once: the user keeps them; we keep only their hashes. */
-	v = view_new(c, resp, "Your recovery codes");
-	list = json_object_new_array();
-	for (i = 0; i < RECOVERY_CODES; i++)
-		json_object_array_add(list, json_object_new_string(codes[i]));
-	json_object_object_add(v, "codes", list);
-	rc = render(c, resp, 200, "account/mfa_codes.html", v);
+	rc = codes_page(c, resp, "Your recovery codes", 0, codes);
 	goto out;
 fail:
 	db_rollback(c->db);
 	rc = internal_error(c, resp);
 out:
 	crypt_wipe(codes, sizeof(codes));
-	crypt_wipe(norm, sizeof(norm));
 	db_args_free(&a);
+	mfa_user_free(&u);
+	return rc;
+}
+
+/*
+ * The password (or a current code) for a change to 2FA, throttled per
+ * account and address like a login.  1 when right; 0 when wrong or
+ * throttled, with the answer in *rc (the failure audited as fail_action);
+ * -1 on error.
+ */
+static int
+confirm(struct ctx *c, struct req *r, struct resp *resp, struct mfa_user *u,
+    const char *fail_action, int *rc)
+{
+	unsigned char k[CRYPT_SHA256_LEN];
+	const char *pw, *code;
+	size_t pwlen, codelen;
+	long long count;
+	int ok;
+
+	throttle_key(c, r, "2fa-confirm", c->sess.email, k);
+	if ((count = throttle_count(c, k)) < 0)
+		return -1;
+	if (count >= PAIR_LIMIT) {
+		resp_header(resp, "Retry-After", "%d", THROTTLE_WINDOW);
+		*rc = status_page(c, resp, 429, "Too many failed attempts. Wait 15 minutes.");
+		return 0;
+	}
+	pw = field(c, "password", &pwlen);
+	code = field(c, "code", &codelen);
+	if (pwlen > 0)
+		ok = pass_verify(u->phash, pw, pwlen);
+	else
+		ok = codelen > 0 && totp_accept(c, c->sess.user_id, u, code);
+	if (!ok) {
+		throttle_fail(c, k);
+		(void)audit(c, r, c->sess.org_id, c->sess.user_id, fail_action,
+		    pwlen > 0 ? "wrong password" : "wrong code");
+		*rc = status_page(c, resp, 403, "Wrong password or code: nothing was changed.");
+		return 0;
+	}
+	throttle_clear(c, k);
+	return 1;
+}
+
+/* New recovery codes (the old ones stop working), after the password or a code. */
+int
+h_mfa_recovery(struct req *r, struct resp *resp)
+{
+	struct ctx *c = r->thread;
+	struct mfa_user u;
+	recovery_list codes;
+	int rc, ok;
+
+	if (mfa_user_load(c, c->sess.user_id, &u) != 1)
+		goto fail;
+	if (!u.enabled) {
+		rc = status_page(c, resp, 409, "Two-factor authentication is not on.");
+		goto out;
+	}
+	if ((ok = confirm(c, r, resp, &u, "2fa.recovery_codes_failed", &rc)) != 1) {
+		if (ok == -1)
+			goto fail;
+		goto out;
+	}
+	if (db_begin(c->db) == -1 || codes_issue(c, codes) == -1 ||
+	    audit(c, r, c->sess.org_id, c->sess.user_id, "2fa.recovery_codes_renewed",
+	    "the old ones no longer work") == -1 ||
+	    db_commit(c->db) == -1)
+		goto fail;
+	rc = codes_page(c, resp, "Your new recovery codes", 1, codes);
+	goto out;
+fail:
+	db_rollback(c->db);
+	rc = internal_error(c, resp);
+out:
+	crypt_wipe(codes, sizeof(codes));
 	mfa_user_free(&u);
 	return rc;
 }
@@ -460,10 +567,6 @@ h_mfa_disable(struct req *r, struct resp *resp)
 	struct ctx *c = r->thread;
 	struct db_args a = DB_ARGS_INIT;
 	struct mfa_user u;
-	unsigned char k[CRYPT_SHA256_LEN];
-	const char *pw, *code;
-	size_t pwlen, codelen;
-	long long count;
 	int rc, ok;
 
 	if (mfa_user_load(c, c->sess.user_id, &u) != 1)
@@ -472,35 +575,17 @@ h_mfa_disable(struct req *r, struct resp *resp)
 		rc = status_page(c, resp, 409, "Two-factor authentication is not on.");
 		goto out;
 	}
-	throttle_key(c, r, "2fa-disable", c->sess.email, k);
-	if ((count = throttle_count(c, k)) < 0)
-		goto fail;
-	if (count >= PAIR_LIMIT) {
-		resp_header(resp, "Retry-After", "%d", THROTTLE_WINDOW);
-		rc = status_page(c, resp, 429, "Too many failed attempts. Wait 15 minutes.");
+	if ((ok = confirm(c, r, resp, &u, "2fa.disable_failed", &rc)) != 1) {
+		if (ok == -1)
+			goto fail;
 		goto out;
 	}
-	pw = field(c, "password", &pwlen);
-	code = field(c, "code", &codelen);
-	if (pwlen > 0)
-		ok = pass_verify(u.phash, pw, pwlen);
-	else
-		ok = codelen > 0 && totp_accept(c, c->sess.user_id, &u, code);
-	if (!ok) {
-		throttle_fail(c, k);
-		(void)audit(c, r, c->sess.org_id, c->sess.user_id, "2fa.disable_failed",
-		    pwlen > 0 ? "wrong password" : "wrong code");
-		rc = status_page(c, resp, 403, "Wrong password or code: two-factor "
-		    "authentication is still on.");
-		goto out;
-	}
-	throttle_clear(c, k);
 	db_arg_int(&a, c->sess.user_id);
 	if (db_begin(c->db) == -1 ||
 	    db_exec(c->db, db_stmt(c->db, STMT_MFA_DISABLE), &a, NULL, NULL) == -1 ||
 	    db_exec(c->db, db_stmt(c->db, STMT_MFA_CODES_VOID), &a, NULL, NULL) == -1 ||
 	    audit(c, r, c->sess.org_id, c->sess.user_id, "2fa.disabled",
-	    pwlen > 0 ? "with the password" : "with a code") == -1 ||
+	    *field(c, "password", NULL) ? "with the password" : "with a code") == -1 ||
 	    db_commit(c->db) == -1)
 		goto fail;
 	rc = redirect(resp, "/account/2fa");

@@ -610,17 +610,47 @@ test_require(void)
 static void
 test_disable(void)
 {
-	struct jar j;
+	struct jar j, k;
 	struct it_resp r;
 	struct buf f = BUF_INIT;
+	char fresh[RECOVERY_CODES][RECOVERY_CODE_LEN + 1];
+	const char *p;
+	int i;
 
 	memset(&j, 0, sizeof(j));
+	memset(&k, 0, sizeof(k));
 	login(&j, owner, PASSWORD, &r);
 	it_resp_free(&r);
 	second_step(&j, recovery[2], &r);
 	IT_CHECK(r.status == 303 && j.c[0].len == 43, "owner logged in: %ld", r.status);
 	it_resp_free(&r);
 
+	/* New recovery codes: the old ones stop working. */
+	form_add(&f, "password", PASSWORD);
+	submit(&j, "/account/2fa", "/account/2fa/recovery", f.ptr, &r);
+	for (i = 0, p = r.body.ptr; i < RECOVERY_CODES && (p = strstr(p, "<li><code>")) != NULL;
+	    i++) {
+		p += strlen("<li><code>");
+		memcpy(fresh[i], p, RECOVERY_CODE_LEN);
+		fresh[i][RECOVERY_CODE_LEN] = '\0';
+	}
+	IT_CHECK(r.status == 200 && i == RECOVERY_CODES && strstr(r.body.ptr, "no longer work"),
+	    "new recovery codes: %ld, %d shown", r.status, i);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_CODES_LEFT, owner, NULL) == 10, "ten unused codes again");
+	login(&k, owner, PASSWORD, &r);
+	it_resp_free(&r);
+	second_step(&k, recovery[3], &r);
+	IT_CHECK(r.status == 401, "an old recovery code after renewal: %ld", r.status);
+	it_resp_free(&r);
+	second_step(&k, fresh[0], &r);
+	IT_CHECK(r.status == 303 && k.c[0].len == 43, "a new recovery code: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, owner, "2fa.recovery_codes_renewed") == 1,
+	    "audit: codes renewed");
+	jar_free(&k);
+
+	buf_reset(&f);
 	submit(&j, "/account/2fa", "/account/2fa/disable", "", &r);
 	IT_CHECK(r.status == 403, "disable without the password: %ld", r.status);
 	it_resp_free(&r);
@@ -680,7 +710,7 @@ main(void)
 		{ "enrolment from the shown key, codes shown once", test_enrol },
 		{ "login asks for a code; replay and reused recovery codes refused", test_login },
 		{ "an owner requires 2FA; members without it are sent to enrol", test_require },
-		{ "turning 2FA off needs the password", test_disable },
+		{ "new recovery codes; turning 2FA off needs the password", test_disable },
 	};
 	CU_pSuite suite;
 	size_t i;
