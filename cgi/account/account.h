@@ -68,6 +68,23 @@ enum stmt {
 	STMT_ORG_INVITE_FIND,
 	STMT_ORG_INVITE_GET,
 	STMT_ORG_INVITE_DELETE,
+	/* mfa.c */
+	STMT_MFA_USER,
+	STMT_MFA_SET_PENDING,
+	STMT_MFA_ENABLE,
+	STMT_MFA_DISABLE,
+	STMT_MFA_STEP,
+	STMT_MFA_CODES_VOID,
+	STMT_MFA_CODE_ADD,
+	STMT_MFA_CODE_USE,
+	STMT_MFA_CODES_LEFT,
+	STMT_MFA_PENDING_VOID,
+	STMT_MFA_PENDING_ADD,
+	STMT_MFA_PENDING_FIND,
+	STMT_MFA_PENDING_FAIL,
+	STMT_MFA_PENDING_DELETE,
+	STMT_MFA_GATE,
+	STMT_MFA_ORG_REQUIRE,
 	/* sites.c, keys.c */
 	STMT_SITES_OF_ORG,
 	STMT_SITE_COUNT,
@@ -106,23 +123,6 @@ enum stmt {
 	STMT_SET_USER_DELETE,
 	STMT_SET_EXPORT_MAILS,
 	STMT_SET_MAILS_DELETE,
-	/* mfa.c */
-	STMT_MFA_USER,
-	STMT_MFA_SET_PENDING,
-	STMT_MFA_ENABLE,
-	STMT_MFA_DISABLE,
-	STMT_MFA_STEP,
-	STMT_MFA_CODES_VOID,
-	STMT_MFA_CODE_ADD,
-	STMT_MFA_CODE_USE,
-	STMT_MFA_CODES_LEFT,
-	STMT_MFA_PENDING_VOID,
-	STMT_MFA_PENDING_ADD,
-	STMT_MFA_PENDING_FIND,
-	STMT_MFA_PENDING_FAIL,
-	STMT_MFA_PENDING_DELETE,
-	STMT_MFA_GATE,
-	STMT_MFA_ORG_REQUIRE,
 	STMT__MAX
 };
 
@@ -205,27 +205,6 @@ int	h_org_create(struct req *r, struct resp *resp);
 int	h_org_switch(struct req *r, struct resp *resp);
 int	h_invite(struct req *r, struct resp *resp);
 int	h_invite_accept(struct req *r, struct resp *resp);
-
-/* sites.c: sites, their snippet and status; keys.c: API keys. */
-int	h_sites(struct req *r, struct resp *resp);
-int	h_site_new(struct req *r, struct resp *resp);
-int	h_site(struct req *r, struct resp *resp);
-int	h_site_edit(struct req *r, struct resp *resp);
-int	h_site_delete(struct req *r, struct resp *resp);
-int	h_keys(struct req *r, struct resp *resp);
-int	h_key_new(struct req *r, struct resp *resp);
-int	h_key_revoke(struct req *r, struct resp *resp);
-/* The first column of statement st's first row as a number (0 with no row); -1 on error. */
-long long	stmt_count(struct ctx *c, enum stmt st, struct db_args *a);
-
-/* settings.c: password, email, export, deletion; audit.c: the organisation's audit log. */
-int	h_settings(struct req *r, struct resp *resp);
-int	h_password(struct req *r, struct resp *resp);
-int	h_email(struct req *r, struct resp *resp);
-int	h_email_confirm(struct req *r, struct resp *resp);
-int	h_export(struct req *r, struct resp *resp);
-int	h_delete(struct req *r, struct resp *resp);
-int	h_audit(struct req *r, struct resp *resp);
 /* mfa.c: two-factor authentication. */
 int	h_mfa(struct req *r, struct resp *resp);
 int	h_mfa_setup(struct req *r, struct resp *resp);
@@ -244,5 +223,24 @@ int	mfa_login_start(struct ctx *c, struct req *r, struct resp *resp, long long u
 	    long long org, const char *next);
 /* 1 when the session's organisation requires 2FA and its user has none; 0; -1 on error. */
 int	mfa_gate(struct ctx *c);
+/* sites.c: sites, their snippet and status; keys.c: API keys. */
+int	h_sites(struct req *r, struct resp *resp);
+int	h_site_new(struct req *r, struct resp *resp);
+int	h_site(struct req *r, struct resp *resp);
+int	h_site_edit(struct req *r, struct resp *resp);
+int	h_site_delete(struct req *r, struct resp *resp);
+int	h_keys(struct req *r, struct resp *resp);
+int	h_key_new(struct req *r, struct resp *resp);
+int	h_key_revoke(struct req *r, struct resp *resp);
+/* settings.c: password, email, export, deletion; audit.c: the organisation's audit log. */
+int	h_settings(struct req *r, struct resp *resp);
+int	h_password(struct req *r, struct resp *resp);
+int	h_email(struct req *r, struct resp *resp);
+int	h_email_confirm(struct req *r, struct resp *resp);
+int	h_export(struct req *r, struct resp *resp);
+int	h_delete(struct req *r, struct resp *resp);
+int	h_audit(struct req *r, struct resp *resp);
+/* The first column of statement st's first row as a number (0 with no row); -1 on error. */
+long long	stmt_count(struct ctx *c, enum stmt st, struct db_args *a);
 
 #endif

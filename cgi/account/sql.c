@@ -109,6 +109,44 @@ const char *const stmts[STMT__MAX] = {
 	[STMT_ORG_INVITE_DELETE] =
 	    "DELETE FROM tokens WHERE id = ? AND org_id = ? AND kind = 'invite' "
 	    "AND used_at IS NULL",
+	/* mfa.c: totp_secret is sealed (AES-256-GCM); codes are HMACs. */
+	[STMT_MFA_USER] =
+	    "SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step, password_hash "
+	    "FROM users WHERE id = ?",
+	[STMT_MFA_SET_PENDING] =
+	    "UPDATE users SET totp_secret = ?, totp_last_step = NULL "
+	    "WHERE id = ? AND totp_enabled_at IS NULL",
+	[STMT_MFA_ENABLE] =
+	    "UPDATE users SET totp_enabled_at = UTC_TIMESTAMP(), totp_last_step = ? "
+	    "WHERE id = ? AND totp_enabled_at IS NULL AND totp_secret = ?",
+	[STMT_MFA_DISABLE] =
+	    "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL "
+	    "WHERE id = ?",
+	[STMT_MFA_STEP] =
+	    "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_enabled_at IS NOT NULL "
+	    "AND (totp_last_step IS NULL OR totp_last_step < ?)",
+	[STMT_MFA_CODES_VOID] = "DELETE FROM mfa_recovery_codes WHERE user_id = ?",
+	[STMT_MFA_CODE_ADD] =
+	    "INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (?, ?)",
+	[STMT_MFA_CODE_USE] =
+	    "UPDATE mfa_recovery_codes SET used_at = UTC_TIMESTAMP() "
+	    "WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+	[STMT_MFA_CODES_LEFT] =
+	    "SELECT COUNT(*) FROM mfa_recovery_codes WHERE user_id = ? AND used_at IS NULL",
+	[STMT_MFA_PENDING_VOID] =
+	    "DELETE FROM mfa_pending WHERE user_id = ? OR expires_at <= UTC_TIMESTAMP()",
+	[STMT_MFA_PENDING_ADD] =
+	    "INSERT INTO mfa_pending (token_hash, user_id, org_id, next, created_at, expires_at) "
+	    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND)",
+	[STMT_MFA_PENDING_FIND] =
+	    "SELECT id, user_id, org_id, next, failures FROM mfa_pending "
+	    "WHERE token_hash = ? AND expires_at > UTC_TIMESTAMP()",
+	[STMT_MFA_PENDING_FAIL] = "UPDATE mfa_pending SET failures = failures + 1 WHERE id = ?",
+	[STMT_MFA_PENDING_DELETE] = "DELETE FROM mfa_pending WHERE id = ?",
+	[STMT_MFA_GATE] =
+	    "SELECT o.require_2fa, u.totp_enabled_at IS NOT NULL FROM users u "
+	    "JOIN organisations o ON o.id = ? WHERE u.id = ?",
+	[STMT_MFA_ORG_REQUIRE] = "UPDATE organisations SET require_2fa = ? WHERE id = ?",
 	/* sites.c: every query names the session's organisation. */
 	[STMT_SITES_OF_ORG] =
 	    "SELECT s.id, s.domain, s.timezone, s.enabled, DATE_FORMAT("
@@ -217,42 +255,4 @@ const char *const stmts[STMT__MAX] = {
 	    "DATE_FORMAT(sent_at, '%Y-%m-%dT%H:%i:%sZ') FROM mail_outbox "
 	    "WHERE to_addr = ? ORDER BY id",
 	[STMT_SET_MAILS_DELETE] = "DELETE FROM mail_outbox WHERE to_addr = ?",
-	/* mfa.c: totp_secret is sealed (AES-256-GCM); codes are HMACs. */
-	[STMT_MFA_USER] =
-	    "SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step, password_hash "
-	    "FROM users WHERE id = ?",
-	[STMT_MFA_SET_PENDING] =
-	    "UPDATE users SET totp_secret = ?, totp_last_step = NULL "
-	    "WHERE id = ? AND totp_enabled_at IS NULL",
-	[STMT_MFA_ENABLE] =
-	    "UPDATE users SET totp_enabled_at = UTC_TIMESTAMP(), totp_last_step = ? "
-	    "WHERE id = ? AND totp_enabled_at IS NULL AND totp_secret = ?",
-	[STMT_MFA_DISABLE] =
-	    "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL "
-	    "WHERE id = ?",
-	[STMT_MFA_STEP] =
-	    "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_enabled_at IS NOT NULL "
-	    "AND (totp_last_step IS NULL OR totp_last_step < ?)",
-	[STMT_MFA_CODES_VOID] = "DELETE FROM mfa_recovery_codes WHERE user_id = ?",
-	[STMT_MFA_CODE_ADD] =
-	    "INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (?, ?)",
-	[STMT_MFA_CODE_USE] =
-	    "UPDATE mfa_recovery_codes SET used_at = UTC_TIMESTAMP() "
-	    "WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-	[STMT_MFA_CODES_LEFT] =
-	    "SELECT COUNT(*) FROM mfa_recovery_codes WHERE user_id = ? AND used_at IS NULL",
-	[STMT_MFA_PENDING_VOID] =
-	    "DELETE FROM mfa_pending WHERE user_id = ? OR expires_at <= UTC_TIMESTAMP()",
-	[STMT_MFA_PENDING_ADD] =
-	    "INSERT INTO mfa_pending (token_hash, user_id, org_id, next, created_at, expires_at) "
-	    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? SECOND)",
-	[STMT_MFA_PENDING_FIND] =
-	    "SELECT id, user_id, org_id, next, failures FROM mfa_pending "
-	    "WHERE token_hash = ? AND expires_at > UTC_TIMESTAMP()",
-	[STMT_MFA_PENDING_FAIL] = "UPDATE mfa_pending SET failures = failures + 1 WHERE id = ?",
-	[STMT_MFA_PENDING_DELETE] = "DELETE FROM mfa_pending WHERE id = ?",
-	[STMT_MFA_GATE] =
-	    "SELECT o.require_2fa, u.totp_enabled_at IS NOT NULL FROM users u "
-	    "JOIN organisations o ON o.id = ? WHERE u.id = ?",
-	[STMT_MFA_ORG_REQUIRE] = "UPDATE organisations SET require_2fa = ? WHERE id = ?",
 };
