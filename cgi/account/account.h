@@ -205,6 +205,7 @@ int	h_org_create(struct req *r, struct resp *resp);
 int	h_org_switch(struct req *r, struct resp *resp);
 int	h_invite(struct req *r, struct resp *resp);
 int	h_invite_accept(struct req *r, struct resp *resp);
+
 /* mfa.c: two-factor authentication. */
 int	h_mfa(struct req *r, struct resp *resp);
 int	h_mfa_setup(struct req *r, struct resp *resp);
@@ -223,6 +224,7 @@ int	mfa_login_start(struct ctx *c, struct req *r, struct resp *resp, long long u
 	    long long org, const char *next);
 /* 1 when the session's organisation requires 2FA and its user has none; 0; -1 on error. */
 int	mfa_gate(struct ctx *c);
+
 /* sites.c: sites, their snippet and status; keys.c: API keys. */
 int	h_sites(struct req *r, struct resp *resp);
 int	h_site_new(struct req *r, struct resp *resp);
@@ -232,6 +234,7 @@ int	h_site_delete(struct req *r, struct resp *resp);
 int	h_keys(struct req *r, struct resp *resp);
 int	h_key_new(struct req *r, struct resp *resp);
 int	h_key_revoke(struct req *r, struct resp *resp);
+
 /* settings.c: password, email, export, deletion; audit.c: the organisation's audit log. */
 int	h_settings(struct req *r, struct resp *resp);
 int	h_password(struct req *r, struct resp *resp);
