@@ -6,6 +6,7 @@
  * decide by precedence, since every engine claims to be its ancestors.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ua.h"
@@ -673,13 +674,13 @@ pick_os(struct scan *sc, struct ua_info *out, enum os *osp)
 	 */
 	memcpy(v, out->os_version, sizeof(v));
 	if (strcmp(v, "10.0") == 0)
-		strcpy(out->os_version, "10");
+		snprintf(out->os_version, sizeof(out->os_version), "%s", "10");
 	else if (strcmp(v, "6.3") == 0)
-		strcpy(out->os_version, "8.1");
+		snprintf(out->os_version, sizeof(out->os_version), "%s", "8.1");
 	else if (strcmp(v, "6.2") == 0)
-		strcpy(out->os_version, "8");
+		snprintf(out->os_version, sizeof(out->os_version), "%s", "8");
 	else if (strcmp(v, "6.1") == 0)
-		strcpy(out->os_version, "7");
+		snprintf(out->os_version, sizeof(out->os_version), "%s", "7");
 	else
 		out->os_version[0] = '\0';
 }

@@ -816,7 +816,7 @@ test_preflight(void)
 	IT_CHECK(it_header(&r, "Access-Control-Allow-Headers", &v) == 1 &&
 	    strcasestr(v.ptr, "content-type"),
 	    "OPTIONS: Access-Control-Allow-Headers \"%s\", want Content-Type in it", v.ptr);
-	IT_CHECK(it_header(&r, "Access-Control-Max-Age", &v) == 1 && atoi(v.ptr) > 0,
+	IT_CHECK(it_header(&r, "Access-Control-Max-Age", &v) == 1 && it_number(v.ptr) > 0,
 	    "OPTIONS: Access-Control-Max-Age \"%s\"", v.ptr);
 	IT_CHECK(it_header(&r, "Access-Control-Allow-Credentials", &v) == 0,
 	    "OPTIONS: Access-Control-Allow-Credentials \"%s\" sent", v.ptr);
@@ -1531,8 +1531,8 @@ test_rate_limit(void)
 			ok++;
 		else if (r.status == 429) {
 			limited = i;
-			IT_CHECK(it_header(&r, "Retry-After", &v) == 1 && atoi(v.ptr) >= 1 &&
-			    atoi(v.ptr) <= 60, "429 with Retry-After \"%s\", want 1..60 seconds", v.ptr);
+			IT_CHECK(it_header(&r, "Retry-After", &v) == 1 && it_number(v.ptr) >= 1 &&
+			    it_number(v.ptr) <= 60, "429 with Retry-After \"%s\", want 1..60 seconds", v.ptr);
 			IT_CHECK(strstr(r.body.ptr, "\"error\"") != NULL, "429 body %s", r.body.ptr);
 		} else
 			IT_CHECK(0, "rate limit: request %d got %ld %s", i, r.status, r.body.ptr);
@@ -1752,7 +1752,7 @@ send_event(enum site s, const char *path, int *retry)
 	post("text/plain", b.ptr, b.len, NULL, NULL, &r);
 	status = r.status;
 	if (retry != NULL)
-		*retry = it_header(&r, "Retry-After", &v) == 1 ? atoi(v.ptr) : 0;
+		*retry = it_header(&r, "Retry-After", &v) == 1 ? (int)it_number(v.ptr) : 0;
 	it_resp_free(&r);
 	buf_release(&v);
 	buf_release(&f);

@@ -478,7 +478,7 @@ test_login(void)
 	it_resp_free(&r);
 
 	next_code(secret, code);
-	snprintf(wrong, sizeof(wrong), "%06u", (unsigned)(atoi(code) + 500000) % 1000000);
+	snprintf(wrong, sizeof(wrong), "%06u", (unsigned)(it_number(code) + 500000) % 1000000);
 	second_step(&j, wrong, &r);
 	IT_CHECK(r.status == 401 && j.c[0].len == 0, "a wrong code: %ld", r.status);
 	it_resp_free(&r);

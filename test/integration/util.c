@@ -4,6 +4,7 @@
  */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,4 +418,17 @@ it_check(int ok, unsigned line, const char *file, const char *fmt, ...)
 	CU_assertImplementation(CU_FALSE, line, msg.ptr, file, "", CU_FALSE);
 	buf_release(&msg);
 	return 0;
+}
+
+long
+it_number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno == 0 && *end == '\0' ? v : -1;
 }

@@ -64,6 +64,8 @@ void		 it_resp_free(struct it_resp *);
  * first).  Returns the number of such headers (0 when absent).
  */
 int		 it_header(const struct it_resp *, const char *name, struct buf *val);
+/* A decimal number in s, all of it; -1 when s is not one (a header value, say). */
+long		 it_number(const char *s);
 /* The body parsed as JSON, or NULL; the caller puts it. */
 json_object	*it_json(const struct it_resp *);
 /* 1 when the body is a JSON object whose member key is true. */
