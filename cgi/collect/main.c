@@ -190,6 +190,7 @@ h_event(struct req *r, struct resp *resp)
 	struct site_info site;
 	struct ua_info ua;
 	unsigned char salt[SALT_LEN], salt_y[SALT_LEN];
+	uint64_t vid, vid_y;
 	const char *why, *origin, *addr, *uastr;
 	char country[3] = "";
 	long long site_rate;
@@ -274,13 +275,16 @@ h_event(struct req *r, struct resp *resp)
 		goto out;
 	}
 	geo_country(app->geo, addr, country);
-	for (i = 0; i < l.n; i++) {
-		enrich(&l.ev[i], &site, &ua, country, ts);
-		l.ev[i].visitor_id = visitor_id(salt, site.id, addr, uastr);
-		l.ev[i].prev_visitor_id = have_y ? visitor_id(salt_y, site.id, addr, uastr) : 0;
-	}
+	/* One visitor sends the whole request: two hashes, not two per event. */
+	vid = visitor_id(salt, site.id, addr, uastr);
+	vid_y = have_y ? visitor_id(salt_y, site.id, addr, uastr) : 0;
 	crypt_wipe(salt, sizeof(salt));
 	crypt_wipe(salt_y, sizeof(salt_y));
+	for (i = 0; i < l.n; i++) {
+		enrich(&l.ev[i], &site, &ua, country, ts);
+		l.ev[i].visitor_id = vid;
+		l.ev[i].prev_visitor_id = vid_y;
+	}
 
 	switch (writer_submit(app->writer, l.ev, l.n, site.id, l.target.batch_id)) {
 	case WRITE_OK:
