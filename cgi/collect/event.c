@@ -312,12 +312,11 @@ revenue(json_object *o, struct event *e, const char **why)
 	return 0;
 }
 
+/* Split e->url into e->page, refusing anything but an absolute http(s) URL. */
 static int
-check_url(const char *u, const char **why)
+check_url(struct event *e, const char **why)
 {
-	struct url_parts p;
-
-	if (url_split(u, strlen(u), &p) == -1) {
+	if (url_split(e->url, strlen(e->url), &e->page) == -1) {
 		*why = "url must be an absolute http(s) URL";
 		return -1;
 	}
@@ -354,7 +353,7 @@ parse_one(json_object *o, struct event *e, struct event_target *t,
 			free(e->url);
 			if ((e->url = text(val, 1, EVENT_MAX_URL, why,
 			    "url must be 1 to 2000 bytes of text")) == NULL ||
-			    check_url(e->url, why) == -1)
+			    check_url(e, why) == -1)
 				return -1;
 			break;
 		case F_REFERRER:
@@ -599,7 +598,7 @@ event_parse_query(const struct kvlist *args, const char *referer,
 		e->url = xstrdup(referer);
 		break;
 	}
-	if (check_url(e->url, why) == -1)
+	if (check_url(e, why) == -1)
 		goto fail;
 	if (qtext(args, "r", 0, EVENT_MAX_URL, &e->referrer) == -1) {
 		*why = "r must be at most 2000 bytes of text";

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "form.h"
+#include "referrer.h"
 
 #define EVENT_MAX_BODY		(64 * 1024)
 #define EVENT_MAX_DEPTH		5
@@ -34,6 +35,7 @@ struct event {
 	/* As sent (validated). */
 	char		*name;
 	char		*url;
+	struct url_parts page;		/* url split once, pointing into url */
 	char		*referrer;	/* NULL when none */
 	char		*props;		/* a JSON object of strings, or NULL */
 	char		*revenue_amount; /* decimal text, or NULL */

@@ -114,33 +114,31 @@ enrich(struct event *e, const struct site_info *site,
 	static const char *const utm_keys[5] = {
 		"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"
 	};
-	struct url_parts u;
+	const struct url_parts *u = &e->page;	/* split when parsed */
 	struct ref_info ref;
 	struct buf tmp = BUF_INIT;
 	size_t i;
 
 	e->site_id = site->id;
 	e->ts_ms = ts;
-	if (url_split(e->url, strlen(e->url), &u) == 0) {
-		copy_cut(&e->hostname, u.host, u.hostlen, 253);
-		for (i = 0; i < e->hostname.len; i++)
-			if (e->hostname.ptr[i] >= 'A' && e->hostname.ptr[i] <= 'Z')
-				e->hostname.ptr[i] += 'a' - 'A';
-		copy_cut(&e->pathname, u.path, u.pathlen, EVENT_MAX_URL);
-		if (e->hash_mode && u.fraglen > 0) {
-			buf_addch(&e->pathname, '#');
-			buf_add(&e->pathname, u.frag, u.fraglen);
-			buf_setlen(&e->pathname, valid_utf8_cut(e->pathname.ptr,
-			    e->pathname.len, EVENT_MAX_URL));
-		}
-		for (i = 0; i < 5; i++)
-			query_text(&u, utm_keys[i], &e->utm[i]);
-		/* The source: utm_source, then ?source= or ?ref=, then the referrer. */
-		if (e->utm[0].len > 0)
-			buf_add(&e->source, e->utm[0].ptr, e->utm[0].len);
-		else if (query_text(&u, "source", &tmp) || query_text(&u, "ref", &tmp))
-			buf_add(&e->source, tmp.ptr, tmp.len);
+	copy_cut(&e->hostname, u->host, u->hostlen, 253);
+	for (i = 0; i < e->hostname.len; i++)
+		if (e->hostname.ptr[i] >= 'A' && e->hostname.ptr[i] <= 'Z')
+			e->hostname.ptr[i] += 'a' - 'A';
+	copy_cut(&e->pathname, u->path, u->pathlen, EVENT_MAX_URL);
+	if (e->hash_mode && u->fraglen > 0) {
+		buf_addch(&e->pathname, '#');
+		buf_add(&e->pathname, u->frag, u->fraglen);
+		buf_setlen(&e->pathname, valid_utf8_cut(e->pathname.ptr,
+		    e->pathname.len, EVENT_MAX_URL));
 	}
+	for (i = 0; i < 5; i++)
+		query_text(u, utm_keys[i], &e->utm[i]);
+	/* The source: utm_source, then ?source= or ?ref=, then the referrer. */
+	if (e->utm[0].len > 0)
+		buf_add(&e->source, e->utm[0].ptr, e->utm[0].len);
+	else if (query_text(u, "source", &tmp) || query_text(u, "ref", &tmp))
+		buf_add(&e->source, tmp.ptr, tmp.len);
 	if (e->referrer != NULL && *e->referrer != '\0' &&
 	    ref_classify(e->referrer, strlen(e->referrer), e->hostname.ptr, &ref) == 0) {
 		if (e->source.len == 0)
