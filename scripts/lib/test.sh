@@ -426,6 +426,7 @@ cmd_test() {
 		run_integration sites test/integration/test_sites
 		run_integration mfa test/integration/test_mfa
 		run_integration orgs test/integration/test_orgs
+		run_integration access test/integration/test_access
 		run_migrations
 		run_mail
 		if ((have_tracker)); then

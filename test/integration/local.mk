@@ -6,7 +6,8 @@ noinst_PROGRAMS = test/integration/test_collect test/integration/test_account \
 	test/integration/test_sites \
 	test/integration/test_mfa \
 	test/integration/test_orgs \
-	test/integration/test_settings
+	test/integration/test_settings \
+	test/integration/test_access
 test_integration_test_collect_SOURCES = test/integration/test_collect.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_collect_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
@@ -25,3 +26,6 @@ test_integration_test_sites_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_settings_SOURCES = test/integration/test_settings.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_settings_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+test_integration_test_access_SOURCES = test/integration/test_access.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_access_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
