@@ -361,15 +361,6 @@ csrf_from(struct jar *j, const char *page)
 	return ok;
 }
 
-static void
-form_add(struct buf *b, const char *key, const char *val)
-{
-	if (b->len > 0)
-		buf_addch(b, '&');
-	buf_adds(b, key);
-	buf_addch(b, '=');
-	buf_add_url(b, val, strlen(val));
-}
 
 /* Log in through the real /login form, then take a token from /account; 1 when both worked. */
 static int
@@ -383,9 +374,9 @@ login(struct jar *j, const char *email)
 	buf_reset(&j->pre);
 	if (!csrf_from(j, "/login"))
 		return 0;
-	form_add(&f, "csrf", j->csrf);
-	form_add(&f, "email", email);
-	form_add(&f, "password", PASSWORD);
+	it_form_add(&f, "csrf", j->csrf);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "password", PASSWORD);
 	http(j, "POST", "/login", f.ptr, &r);
 	ok = r.status == 303 && j->session.len > 0;
 	it_resp_free(&r);
@@ -650,7 +641,7 @@ after(enum after what, enum actor who, const struct buf *v1)
 	case AFTER_HOME:
 		if (who == ANON)
 			break;
-		form_add(&f, "csrf", jars[who].csrf);
+		it_form_add(&f, "csrf", jars[who].csrf);
 		buf_addf(&f, "&org_id=%lld", homes[who]);
 		http(&jars[who], "POST", "/account/org/switch", f.ptr, &r);
 		ok = r.status == 303;
@@ -759,7 +750,7 @@ test_matrix(void)
 			expand(&path, m->path, &v1, &v2, 1);
 			if (m->body != NULL) {
 				buf_reset(&body);
-				form_add(&body, "csrf", jars[a].csrf);
+				it_form_add(&body, "csrf", jars[a].csrf);
 				expand(&loc, m->body, &v1, &v2, 1);
 				if (loc.len > 0) {
 					buf_addch(&body, '&');

@@ -65,26 +65,6 @@ jar_free(struct jar *j)
 	buf_release(&j->pre);
 }
 
-/* The Set-Cookie line for name= in r, whole, into out; 1 when present. */
-static int
-set_cookie(const struct it_resp *r, const char *name, struct buf *out)
-{
-	const char *p = r->head.ptr, *eol;
-	size_t n = strlen(name);
-
-	buf_reset(out);
-	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
-		eol = p + strcspn(p, "\n");
-		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
-		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
-			continue;
-		buf_add(out, p + 12, (size_t)(eol - p - 12));
-		while (out->len > 0 && (out->ptr[out->len - 1] == '\r'))
-			buf_setlen(out, out->len - 1);
-		return 1;
-	}
-	return 0;
-}
 
 static void
 jar_update(struct jar *j, const struct it_resp *r)
@@ -96,7 +76,7 @@ jar_update(struct jar *j, const struct it_resp *r)
 
 	for (i = 0; i < 2; i++) {
 		dst = i == 0 ? &j->session : &j->pre;
-		if (!set_cookie(r, names[i], &line))
+		if (!it_set_cookie(r, names[i], &line))
 			continue;
 		buf_reset(dst);
 		if (strstr(line.ptr, "Max-Age=0") != NULL)
@@ -164,22 +144,6 @@ post(struct jar *j, const char *path, const char *body, struct it_resp *out)
 	send(j, "POST", path, body, NULL, NULL, out);
 }
 
-/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
-static int
-csrf_of(const struct it_resp *r, char tok[65])
-{
-	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
-
-	tok[0] = '\0';
-	if (p == NULL)
-		return 0;
-	p += strlen("name=\"csrf\" value=\"");
-	if (strspn(p, "0123456789abcdef") != 64)
-		return 0;
-	memcpy(tok, p, 64);
-	tok[64] = '\0';
-	return 1;
-}
 
 /* GET page, then POST fields (with the page's token) to action. */
 static void
@@ -191,32 +155,14 @@ submit(struct jar *j, const char *page, const char *action, const char *fields,
 	char tok[65];
 
 	get(j, page, &form);
-	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
 	buf_addf(&body, "csrf=%s&%s", tok, fields);
 	post(j, action, body.ptr, out);
 	it_resp_free(&form);
 	buf_release(&body);
 }
 
-static void
-form_add(struct buf *b, const char *key, const char *val)
-{
-	if (b->len > 0)
-		buf_addch(b, '&');
-	buf_adds(b, key);
-	buf_addch(b, '=');
-	buf_add_url(b, val, strlen(val));
-}
 
-static int
-header_is(const struct it_resp *r, const char *name, const char *want)
-{
-	struct buf v = BUF_INIT;
-	int ok = it_header(r, name, &v) == 1 && strcmp(v.ptr, want) == 0;
-
-	buf_release(&v);
-	return ok;
-}
 
 /* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
 static int
@@ -264,9 +210,9 @@ signup(struct jar *j, const char *email, const char *org, const char *pw, struct
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "org", org);
-	form_add(&f, "password", pw);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "org", org);
+	it_form_add(&f, "password", pw);
 	submit(j, "/signup", "/signup", f.ptr, out);
 	buf_release(&f);
 }
@@ -276,10 +222,10 @@ login(struct jar *j, const char *email, const char *pw, const char *next, struct
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "password", pw);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "password", pw);
 	if (next != NULL)
-		form_add(&f, "next", next);
+		it_form_add(&f, "next", next);
 	submit(j, "/login", "/login", f.ptr, out);
 	buf_release(&f);
 }
@@ -320,9 +266,9 @@ check_html_headers(const struct it_resp *r, const char *what)
 	    strstr(v.ptr, "frame-ancestors 'none'") != NULL &&
 	    strstr(v.ptr, "unsafe-inline") == NULL && strstr(v.ptr, "script-src") == NULL,
 	    "%s: one CSP without scripts, got %s", what, v.ptr);
-	IT_CHECK(header_is(r, "X-Content-Type-Options", "nosniff"), "%s: nosniff", what);
-	IT_CHECK(header_is(r, "Referrer-Policy", "no-referrer"), "%s: Referrer-Policy", what);
-	IT_CHECK(header_is(r, "X-Frame-Options", "DENY"), "%s: X-Frame-Options", what);
+	IT_CHECK(it_header_is(r, "X-Content-Type-Options", "nosniff"), "%s: nosniff", what);
+	IT_CHECK(it_header_is(r, "Referrer-Policy", "no-referrer"), "%s: Referrer-Policy", what);
+	IT_CHECK(it_header_is(r, "X-Frame-Options", "DENY"), "%s: X-Frame-Options", what);
 	IT_CHECK(it_header(r, "Content-Type", &v) == 1 && strncmp(v.ptr, "text/html", 9) == 0,
 	    "%s: text/html, got %s", what, v.ptr);
 	/* The test stack is plain http: HSTS only goes out over https. */
@@ -349,7 +295,7 @@ test_pages_and_headers(void)
 	}
 	jar_free(&j);
 	get(&j, "/login", &r);
-	IT_CHECK(set_cookie(&r, "__Host-trackr_pre", &c) && strstr(c.ptr, "; Path=/") &&
+	IT_CHECK(it_set_cookie(&r, "__Host-trackr_pre", &c) && strstr(c.ptr, "; Path=/") &&
 	    strstr(c.ptr, "HttpOnly") && strstr(c.ptr, "SameSite=Lax") &&
 	    strcasestr(c.ptr, "Domain") == NULL, "pre-session cookie: %s", c.ptr);
 	it_resp_free(&r);
@@ -359,7 +305,7 @@ test_pages_and_headers(void)
 	    "GET /css/app.css: %ld", r.status);
 	it_resp_free(&r);
 	get(&j, "/account", &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login?next=%2Faccount"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount"),
 	    "GET /account without a session: %ld", r.status);
 	it_resp_free(&r);
 	buf_release(&c);
@@ -441,8 +387,8 @@ test_login_logout(void)
 	char tok[65];
 
 	login(&j, email1, PASSWORD, NULL, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account"), "login: %ld", r.status);
-	IT_CHECK(set_cookie(&r, "__Host-trackr_session", &c), "a session cookie");
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account"), "login: %ld", r.status);
+	IT_CHECK(it_set_cookie(&r, "__Host-trackr_session", &c), "a session cookie");
 	IT_CHECK(strstr(c.ptr, "; Path=/;") && strstr(c.ptr, "; HttpOnly") &&
 	    strstr(c.ptr, "; SameSite=Lax") && strcasestr(c.ptr, "domain=") == NULL &&
 	    strstr(c.ptr, "; Secure"), "cookie attributes: %s", c.ptr);
@@ -467,13 +413,13 @@ test_login_logout(void)
 	IT_CHECK(strstr(r.body.ptr, "this device") != NULL, "the session list marks this one");
 	IT_CHECK(strstr(r.body.ptr, "Chrome 120.0 on Windows") != NULL &&
 	    strstr(r.body.ptr, "AppleWebKit") == NULL, "the device, not the whole User-Agent");
-	IT_CHECK(csrf_of(&r, tok), "a CSRF token on the account page");
+	IT_CHECK(it_csrf_of(&r, tok), "a CSRF token on the account page");
 	it_resp_free(&r);
 
 	buf_adds(&old, j.session.ptr);
 	buf_addf(&body, "csrf=%s", tok);
 	post(&j, "/logout", body.ptr, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login") && j.session.len == 0,
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login") && j.session.len == 0,
 	    "logout: %ld, cookie cleared", r.status);
 	it_resp_free(&r);
 	buf_reset(&j.session);
@@ -501,7 +447,7 @@ test_csrf(void)
 	IT_CHECK(r.status == 303, "login: %ld", r.status);
 	it_resp_free(&r);
 	get(&j, "/account", &r);
-	IT_CHECK(csrf_of(&r, tok), "token on /account");
+	IT_CHECK(it_csrf_of(&r, tok), "token on /account");
 	it_resp_free(&r);
 
 	post(&j, "/logout", "", &r);
@@ -556,7 +502,7 @@ test_open_redirect(void)
 	}
 	jar_free(&j);
 	login(&j, email1, PASSWORD, "/account?tab=sessions", &r);
-	IT_CHECK(header_is(&r, "Location", "/account?tab=sessions"), "a local next is kept");
+	IT_CHECK(it_header_is(&r, "Location", "/account?tab=sessions"), "a local next is kept");
 	it_resp_free(&r);
 	/* The login page keeps a local next in its form, and drops the others. */
 	get(&j, "/login?next=%2F%2Fevil.example", &r);
@@ -635,10 +581,10 @@ test_reset(void)
 	IT_CHECK(a.session.len > 0 && b.session.len > 0, "two sessions");
 
 	snprintf(unknown, sizeof(unknown), "nobody-else-%ld@example.com", (long)time(NULL));
-	form_add(&f, "email", email1);
+	it_form_add(&f, "email", email1);
 	submit(&j, "/forgot", "/forgot", f.ptr, &r);
 	buf_reset(&f);
-	form_add(&f, "email", unknown);
+	it_form_add(&f, "email", unknown);
 	submit(&j, "/forgot", "/forgot", f.ptr, &u);
 	IT_CHECK(r.status == 200 && u.status == 200 && strstr(r.body.ptr, "If an account exists") &&
 	    strstr(u.body.ptr, "If an account exists"), "same answer: %ld, %ld", r.status, u.status);
@@ -650,7 +596,7 @@ test_reset(void)
 
 	/* A second request voids the first link. */
 	buf_reset(&f);
-	form_add(&f, "email", email1);
+	it_form_add(&f, "email", email1);
 	submit(&j, "/forgot", "/forgot", f.ptr, &r);
 	it_resp_free(&r);
 	IT_CHECK(mail_token(email1, tok), "a second reset mail");
@@ -660,14 +606,14 @@ test_reset(void)
 	it_resp_free(&r);
 
 	buf_reset(&f);
-	form_add(&f, "token", tok);
-	form_add(&f, "password", "too short");
+	it_form_add(&f, "token", tok);
+	it_form_add(&f, "password", "too short");
 	submit(&j, path.ptr, "/reset", f.ptr, &r);
 	IT_CHECK(r.status == 422, "a short new password: %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&f);
-	form_add(&f, "token", tok);
-	form_add(&f, "password", PASSWORD2);
+	it_form_add(&f, "token", tok);
+	it_form_add(&f, "password", PASSWORD2);
 	submit(&j, path.ptr, "/reset", f.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Password changed"), "reset: %ld", r.status);
 	it_resp_free(&r);
@@ -728,7 +674,7 @@ test_sessions_end(void)
 	login(&a, email1, PASSWORD2, NULL, &r);
 	it_resp_free(&r);
 	get(&a, "/account", &r);
-	IT_CHECK(r.status == 200 && csrf_of(&r, tok) && bid > 0, "account page of a");
+	IT_CHECK(r.status == 200 && it_csrf_of(&r, tok) && bid > 0, "account page of a");
 	it_resp_free(&r);
 
 	/* Another organisation's user: their session id answers 404, like a missing one. */
@@ -753,7 +699,7 @@ test_sessions_end(void)
 	buf_reset(&body);
 	buf_addf(&body, "csrf=%s&session=%lld", tok, bid);
 	post(&a, "/account/sessions/end", body.ptr, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account"), "end b: %ld", r.status);
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account"), "end b: %ld", r.status);
 	it_resp_free(&r);
 	get(&b, "/account", &r);
 	IT_CHECK(r.status == 303, "b after it was ended: %ld", r.status);

@@ -161,31 +161,7 @@ get(struct jar *j, const char *path, struct it_resp *out)
 	send(j, "GET", path, NULL, out);
 }
 
-static int
-csrf_of(const struct it_resp *r, char tok[65])
-{
-	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
 
-	tok[0] = '\0';
-	if (p == NULL)
-		return 0;
-	p += strlen("name=\"csrf\" value=\"");
-	if (strspn(p, "0123456789abcdef") != 64)
-		return 0;
-	memcpy(tok, p, 64);
-	tok[64] = '\0';
-	return 1;
-}
-
-static void
-form_add(struct buf *b, const char *key, const char *val)
-{
-	if (b->len > 0)
-		buf_addch(b, '&');
-	buf_adds(b, key);
-	buf_addch(b, '=');
-	buf_add_url(b, val, strlen(val));
-}
 
 /* GET page, then POST fields (with the page's token) to action. */
 static void
@@ -197,7 +173,7 @@ submit(struct jar *j, const char *page, const char *action, const char *fields,
 	char tok[65];
 
 	get(j, page, &form);
-	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
 	buf_addf(&body, "csrf=%s%s%s", tok, *fields ? "&" : "", fields);
 	send(j, "POST", action, body.ptr, out);
 	it_resp_free(&form);
@@ -275,9 +251,9 @@ make_user(const char *email, const char *org)
 	int ok;
 
 	memset(&j, 0, sizeof(j));
-	form_add(&f, "email", email);
-	form_add(&f, "org", org);
-	form_add(&f, "password", PASSWORD);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "org", org);
+	it_form_add(&f, "password", PASSWORD);
 	submit(&j, "/signup", "/signup", f.ptr, &r);
 	ok = r.status == 200 && mail_token(email, tok);
 	it_resp_free(&r);
@@ -298,9 +274,9 @@ login(struct jar *j, const char *email, const char *pw, struct it_resp *out)
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "password", pw);
-	form_add(&f, "next", "/account");
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "password", pw);
+	it_form_add(&f, "next", "/account");
 	submit(j, "/login", "/login", f.ptr, out);
 	buf_release(&f);
 }
@@ -310,7 +286,7 @@ second_step(struct jar *j, const char *code, struct it_resp *out)
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "code", code);
+	it_form_add(&f, "code", code);
 	submit(j, "/account/login-2fa", "/account/login-2fa", f.ptr, out);
 	buf_release(&f);
 }
@@ -375,7 +351,7 @@ enrol(struct jar *j, unsigned char key[TOTP_SECRET_LEN], uint64_t *last,
 	/* A wrong code does not turn it on. */
 	snprintf(code, sizeof(code), "%06u", (totp_code(key, TOTP_SECRET_LEN,
 	    (uint64_t)time(NULL) / TOTP_STEP) + 500000) % 1000000);
-	form_add(&f, "code", code);
+	it_form_add(&f, "code", code);
 	submit(j, "/account/2fa", "/account/2fa/enable", f.ptr, &r);
 	IT_CHECK(r.status == 422, "enable with a wrong code: %ld", r.status);
 	it_resp_free(&r);
@@ -384,7 +360,7 @@ enrol(struct jar *j, unsigned char key[TOTP_SECRET_LEN], uint64_t *last,
 	    (uint64_t)time(NULL) / TOTP_STEP));
 	*last = (uint64_t)time(NULL) / TOTP_STEP;
 	buf_reset(&f);
-	form_add(&f, "code", code);
+	it_form_add(&f, "code", code);
 	submit(j, "/account/2fa", "/account/2fa/enable", f.ptr, &r);
 	ok = r.status == 200 && strstr(r.body.ptr, "recovery codes") != NULL;
 	IT_CHECK(ok, "enable with the right code: %ld", r.status);
@@ -626,7 +602,7 @@ test_disable(void)
 	it_resp_free(&r);
 
 	/* New recovery codes: the old ones stop working. */
-	form_add(&f, "password", PASSWORD);
+	it_form_add(&f, "password", PASSWORD);
 	submit(&j, "/account/2fa", "/account/2fa/recovery", f.ptr, &r);
 	for (i = 0, p = r.body.ptr; i < RECOVERY_CODES && (p = strstr(p, "<li><code>")) != NULL;
 	    i++) {
@@ -654,7 +630,7 @@ test_disable(void)
 	submit(&j, "/account/2fa", "/account/2fa/disable", "", &r);
 	IT_CHECK(r.status == 403, "disable without the password: %ld", r.status);
 	it_resp_free(&r);
-	form_add(&f, "password", "not the password at all");
+	it_form_add(&f, "password", "not the password at all");
 	submit(&j, "/account/2fa", "/account/2fa/disable", f.ptr, &r);
 	IT_CHECK(r.status == 403, "disable with a wrong password: %ld", r.status);
 	it_resp_free(&r);
@@ -662,7 +638,7 @@ test_disable(void)
 	IT_CHECK(strstr(r.body.ptr, "is <strong>on</strong>"), "still on");
 	it_resp_free(&r);
 	buf_reset(&f);
-	form_add(&f, "password", PASSWORD);
+	it_form_add(&f, "password", PASSWORD);
 	submit(&j, "/account/2fa", "/account/2fa/disable", f.ptr, &r);
 	IT_CHECK(r.status == 303, "disable with the password: %ld", r.status);
 	it_resp_free(&r);

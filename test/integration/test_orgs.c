@@ -84,26 +84,6 @@ jar_free(struct jar *j)
 	buf_release(&j->pre);
 }
 
-/* The Set-Cookie line for name= in r, whole, into out; 1 when present. */
-static int
-set_cookie(const struct it_resp *r, const char *name, struct buf *out)
-{
-	const char *p = r->head.ptr, *eol;
-	size_t n = strlen(name);
-
-	buf_reset(out);
-	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
-		eol = p + strcspn(p, "\n");
-		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
-		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
-			continue;
-		buf_add(out, p + 12, (size_t)(eol - p - 12));
-		while (out->len > 0 && (out->ptr[out->len - 1] == '\r'))
-			buf_setlen(out, out->len - 1);
-		return 1;
-	}
-	return 0;
-}
 
 static void
 jar_update(struct jar *j, const struct it_resp *r)
@@ -115,7 +95,7 @@ jar_update(struct jar *j, const struct it_resp *r)
 
 	for (i = 0; i < 2; i++) {
 		dst = i == 0 ? &j->session : &j->pre;
-		if (!set_cookie(r, names[i], &line))
+		if (!it_set_cookie(r, names[i], &line))
 			continue;
 		buf_reset(dst);
 		if (strstr(line.ptr, "Max-Age=0") != NULL)
@@ -183,22 +163,6 @@ post(struct jar *j, const char *path, const char *body, struct it_resp *out)
 	send(j, "POST", path, body, NULL, NULL, out);
 }
 
-/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
-static int
-csrf_of(const struct it_resp *r, char tok[65])
-{
-	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
-
-	tok[0] = '\0';
-	if (p == NULL)
-		return 0;
-	p += strlen("name=\"csrf\" value=\"");
-	if (strspn(p, "0123456789abcdef") != 64)
-		return 0;
-	memcpy(tok, p, 64);
-	tok[64] = '\0';
-	return 1;
-}
 
 /* GET page, then POST fields (with the page's token) to action. */
 static void
@@ -210,32 +174,14 @@ submit(struct jar *j, const char *page, const char *action, const char *fields,
 	char tok[65];
 
 	get(j, page, &form);
-	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
 	buf_addf(&body, "csrf=%s%s%s", tok, *fields ? "&" : "", fields);
 	post(j, action, body.ptr, out);
 	it_resp_free(&form);
 	buf_release(&body);
 }
 
-static void
-form_add(struct buf *b, const char *key, const char *val)
-{
-	if (b->len > 0)
-		buf_addch(b, '&');
-	buf_adds(b, key);
-	buf_addch(b, '=');
-	buf_add_url(b, val, strlen(val));
-}
 
-static int
-header_is(const struct it_resp *r, const char *name, const char *want)
-{
-	struct buf v = BUF_INIT;
-	int ok = it_header(r, name, &v) == 1 && strcmp(v.ptr, want) == 0;
-
-	buf_release(&v);
-	return ok;
-}
 
 /* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
 static int
@@ -283,9 +229,9 @@ signup(struct jar *j, const char *email, const char *org, const char *pw, struct
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "org", org);
-	form_add(&f, "password", pw);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "org", org);
+	it_form_add(&f, "password", pw);
 	submit(j, "/signup", "/signup", f.ptr, out);
 	buf_release(&f);
 }
@@ -295,10 +241,10 @@ login(struct jar *j, const char *email, const char *pw, const char *next, struct
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "password", pw);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "password", pw);
 	if (next != NULL)
-		form_add(&f, "next", next);
+		it_form_add(&f, "next", next);
 	submit(j, "/login", "/login", f.ptr, out);
 	buf_release(&f);
 }
@@ -450,11 +396,11 @@ test_anonymous(void)
 	struct it_resp r;
 
 	get(&j, "/account/org", &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login?next=%2Faccount%2Forg"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount%2Forg"),
 	    "GET /account/org without a session: %ld", r.status);
 	it_resp_free(&r);
 	post(&j, "/account/org/invite", "email=a%40example.com&role=viewer", &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login"),
 	    "POST /account/org/invite without a session: %ld", r.status);
 	it_resp_free(&r);
 	post(&j, "/account/org/switch", "org_id=1", &r);
@@ -491,7 +437,7 @@ accept_mailed(struct jar *j, const char *email, char tok[64])
 	if (!mail_token(email, tok))
 		return -1;
 	buf_addf(&path, "/account/invite?token=%s", tok);
-	form_add(&f, "token", tok);
+	it_form_add(&f, "token", tok);
 	submit(j, path.ptr, "/account/invite", f.ptr, &r);
 	st = r.status;
 	it_resp_free(&r);
@@ -523,9 +469,9 @@ test_invitations(void)
 	    strstr(r.body.ptr, "action=\"/account/invite\"") == NULL,
 	    "invitation page, logged out: %ld", r.status);
 	it_resp_free(&r);
-	form_add(&f, "token", tokv);
+	it_form_add(&f, "token", tokv);
 	post(&anon, "/account/invite", f.ptr, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/login"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login"),
 	    "accepting logged out: %ld", r.status);
 	it_resp_free(&r);
 
@@ -546,7 +492,7 @@ test_invitations(void)
 	    "invitation page as the invited user: %ld", r.status);
 	it_resp_free(&r);
 	submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account/org"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account/org"),
 	    "the viewer accepts: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(role_in(ev, org_o) == R_VIEWER, "the viewer is a viewer of the owner's org");

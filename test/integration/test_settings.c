@@ -114,26 +114,6 @@ jar_free(struct jar *j)
 	buf_release(&j->pre);
 }
 
-/* The Set-Cookie line for name= in r, whole, into out; 1 when present. */
-static int
-set_cookie(const struct it_resp *r, const char *name, struct buf *out)
-{
-	const char *p = r->head.ptr, *eol;
-	size_t n = strlen(name);
-
-	buf_reset(out);
-	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
-		eol = p + strcspn(p, "\n");
-		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
-		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
-			continue;
-		buf_add(out, p + 12, (size_t)(eol - p - 12));
-		while (out->len > 0 && (out->ptr[out->len - 1] == '\r'))
-			buf_setlen(out, out->len - 1);
-		return 1;
-	}
-	return 0;
-}
 
 static void
 jar_update(struct jar *j, const struct it_resp *r)
@@ -145,7 +125,7 @@ jar_update(struct jar *j, const struct it_resp *r)
 
 	for (i = 0; i < 2; i++) {
 		dst = i == 0 ? &j->session : &j->pre;
-		if (!set_cookie(r, names[i], &line))
+		if (!it_set_cookie(r, names[i], &line))
 			continue;
 		buf_reset(dst);
 		if (strstr(line.ptr, "Max-Age=0") != NULL)
@@ -213,22 +193,6 @@ post(struct jar *j, const char *path, const char *body, struct it_resp *out)
 	send(j, "POST", path, body, NULL, NULL, out);
 }
 
-/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
-static int
-csrf_of(const struct it_resp *r, char tok[65])
-{
-	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
-
-	tok[0] = '\0';
-	if (p == NULL)
-		return 0;
-	p += strlen("name=\"csrf\" value=\"");
-	if (strspn(p, "0123456789abcdef") != 64)
-		return 0;
-	memcpy(tok, p, 64);
-	tok[64] = '\0';
-	return 1;
-}
 
 /* GET page, then POST fields (with the page's token) to action. */
 static void
@@ -240,32 +204,14 @@ submit(struct jar *j, const char *page, const char *action, const char *fields,
 	char tok[65];
 
 	get(j, page, &form);
-	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
 	buf_addf(&body, "csrf=%s&%s", tok, fields);
 	post(j, action, body.ptr, out);
 	it_resp_free(&form);
 	buf_release(&body);
 }
 
-static void
-form_add(struct buf *b, const char *key, const char *val)
-{
-	if (b->len > 0)
-		buf_addch(b, '&');
-	buf_adds(b, key);
-	buf_addch(b, '=');
-	buf_add_url(b, val, strlen(val));
-}
 
-static int
-header_is(const struct it_resp *r, const char *name, const char *want)
-{
-	struct buf v = BUF_INIT;
-	int ok = it_header(r, name, &v) == 1 && strcmp(v.ptr, want) == 0;
-
-	buf_release(&v);
-	return ok;
-}
 
 /* The token in the newest mail to addr, after "token=", into tok (64 bytes); 1 when found. */
 static int
@@ -340,9 +286,9 @@ signup(struct jar *j, const char *email, const char *org, const char *pw, struct
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "org", org);
-	form_add(&f, "password", pw);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "org", org);
+	it_form_add(&f, "password", pw);
 	submit(j, "/signup", "/signup", f.ptr, out);
 	buf_release(&f);
 }
@@ -352,8 +298,8 @@ login(struct jar *j, const char *email, const char *pw, struct it_resp *out)
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, "email", email);
-	form_add(&f, "password", pw);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "password", pw);
 	submit(j, "/login", "/login", f.ptr, out);
 	buf_release(&f);
 }
@@ -378,9 +324,9 @@ submit_status(struct jar *j, const char *page, const char *action, const char *k
 {
 	struct buf f = BUF_INIT;
 
-	form_add(&f, k1, v1);
+	it_form_add(&f, k1, v1);
 	if (k2 != NULL)
-		form_add(&f, k2, v2);
+		it_form_add(&f, k2, v2);
 	submit(j, page, action, f.ptr, out);
 	buf_release(&f);
 	return out->status;
@@ -483,7 +429,7 @@ test_password(void)
 
 	submit_status(&a, "/account/settings", "/account/password", "password", PASSWORD,
 	    "new_password", PASSWORD2, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account/settings?done=password"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account/settings?done=password"),
 	    "password change: %ld", r.status);
 	it_resp_free(&r);
 	get(&a, "/account/settings?done=password", &r);
@@ -526,7 +472,7 @@ test_email(void)
 
 	submit_status(&a, "/account/settings", "/account/email", "email", new_addr,
 	    "password", PASSWORD2, &r);
-	IT_CHECK(r.status == 303 && header_is(&r, "Location", "/account/settings?done=email"),
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account/settings?done=email"),
 	    "email change: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_str(S_USER_ID, owner, NULL) == uid && q_str(S_USER_ID, new_addr, NULL) == 0,

@@ -173,22 +173,6 @@ get(struct jar *j, const char *path, struct it_resp *out)
 	send(j, "GET", path, NULL, out);
 }
 
-/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
-static int
-csrf_of(const struct it_resp *r, char tok[65])
-{
-	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
-
-	tok[0] = '\0';
-	if (p == NULL)
-		return 0;
-	p += strlen("name=\"csrf\" value=\"");
-	if (strspn(p, "0123456789abcdef") != 64)
-		return 0;
-	memcpy(tok, p, 64);
-	tok[64] = '\0';
-	return 1;
-}
 
 /* GET page for its CSRF token, then POST fields with it to action. */
 static void
@@ -200,22 +184,13 @@ submit(struct jar *j, const char *page, const char *action, const char *fields,
 	char tok[65];
 
 	get(j, page, &form);
-	IT_CHECK(csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
 	buf_addf(&body, "csrf=%s&%s", tok, fields);
 	send(j, "POST", action, body.ptr, out);
 	it_resp_free(&form);
 	buf_release(&body);
 }
 
-static void
-form_add(struct buf *b, const char *key, const char *val)
-{
-	if (b->len > 0)
-		buf_addch(b, '&');
-	buf_adds(b, key);
-	buf_addch(b, '=');
-	buf_add_url(b, val, strlen(val));
-}
 
 static int
 location_starts(const struct it_resp *r, const char *want)
@@ -263,9 +238,9 @@ make_user(struct jar *j, const char *email, const char *org)
 	char tok[64];
 	int ok;
 
-	form_add(&f, "email", email);
-	form_add(&f, "org", org);
-	form_add(&f, "password", PASSWORD);
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "org", org);
+	it_form_add(&f, "password", PASSWORD);
 	submit(j, "/signup", "/signup", f.ptr, &r);
 	ok = r.status == 200 && mail_token(email, tok);
 	it_resp_free(&r);
@@ -278,8 +253,8 @@ make_user(struct jar *j, const char *email, const char *org)
 	}
 	if (ok) {
 		buf_reset(&f);
-		form_add(&f, "email", email);
-		form_add(&f, "password", PASSWORD);
+		it_form_add(&f, "email", email);
+		it_form_add(&f, "password", PASSWORD);
 		submit(j, "/login", "/login", f.ptr, &r);
 		ok = r.status == 303 && j->session.len > 0;
 		it_resp_free(&r);
@@ -343,9 +318,9 @@ site_post(struct jar *j, long long id, const char *dom, const char *tz, const ch
 
 	if (id)
 		buf_addf(&f, "id=%lld", id);
-	form_add(&f, "domain", dom);
-	form_add(&f, "timezone", tz);
-	form_add(&f, "origins", origins);
+	it_form_add(&f, "domain", dom);
+	it_form_add(&f, "timezone", tz);
+	it_form_add(&f, "origins", origins);
 	submit(j, "/account/sites", id ? "/account/site/edit" : "/account/sites/new", f.ptr, r);
 	buf_release(&f);
 }
@@ -682,8 +657,8 @@ test_keys(void)
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "No API keys yet"), "keys page: %ld",
 	    r.status);
 	it_resp_free(&r);
-	form_add(&f, "name", XSS);
-	form_add(&f, "scope", "superuser");
+	it_form_add(&f, "name", XSS);
+	it_form_add(&f, "scope", "superuser");
 	submit(&owner, "/account/keys", "/account/keys/new", f.ptr, &r);
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "scope"), "a bad scope: %ld", r.status);
 	IT_CHECK(strstr(r.body.ptr, "<script>alert") == NULL, "the name is escaped in the form");
@@ -691,8 +666,8 @@ test_keys(void)
 	IT_CHECK(q_int(STMT_KEY_COUNT, owner_org) == 0, "no key stored after a refusal");
 
 	buf_reset(&f);
-	form_add(&f, "name", XSS);
-	form_add(&f, "scope", "read");
+	it_form_add(&f, "name", XSS);
+	it_form_add(&f, "scope", "read");
 	submit(&owner, "/account/keys", "/account/keys/new", f.ptr, &r);
 	p = r.body.ptr ? strstr(r.body.ptr, "tr_") : NULL;
 	n = p ? strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") : 0;

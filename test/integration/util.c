@@ -432,3 +432,61 @@ it_number(const char *s)
 	v = strtol(s, &end, 10);
 	return errno == 0 && *end == '\0' ? v : -1;
 }
+
+/* The Set-Cookie line for name= in r, whole, into out; 1 when present. */
+int
+it_set_cookie(const struct it_resp *r, const char *name, struct buf *out)
+{
+	const char *p = r->head.ptr, *eol;
+	size_t n = strlen(name);
+
+	buf_reset(out);
+	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
+		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
+			continue;
+		buf_add(out, p + 12, (size_t)(eol - p - 12));
+		while (out->len > 0 && (out->ptr[out->len - 1] == '\r'))
+			buf_setlen(out, out->len - 1);
+		return 1;
+	}
+	return 0;
+}
+
+/* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
+int
+it_csrf_of(const struct it_resp *r, char tok[65])
+{
+	const char *p = strstr(r->body.ptr, "name=\"csrf\" value=\"");
+
+	tok[0] = '\0';
+	if (p == NULL)
+		return 0;
+	p += strlen("name=\"csrf\" value=\"");
+	if (strspn(p, "0123456789abcdef") != 64)
+		return 0;
+	memcpy(tok, p, 64);
+	tok[64] = '\0';
+	return 1;
+}
+
+void
+it_form_add(struct buf *b, const char *key, const char *val)
+{
+	if (b->len > 0)
+		buf_addch(b, '&');
+	buf_adds(b, key);
+	buf_addch(b, '=');
+	buf_add_url(b, val, strlen(val));
+}
+
+int
+it_header_is(const struct it_resp *r, const char *name, const char *want)
+{
+	struct buf v = BUF_INIT;
+	int ok = it_header(r, name, &v) == 1 && strcmp(v.ptr, want) == 0;
+
+	buf_release(&v);
+	return ok;
+}

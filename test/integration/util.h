@@ -64,6 +64,15 @@ void		 it_resp_free(struct it_resp *);
  * first).  Returns the number of such headers (0 when absent).
  */
 int		 it_header(const struct it_resp *, const char *name, struct buf *val);
+/*
+ * Account pages as a browser sees them: a Set-Cookie line of r by name,
+ * the CSRF token of a page's first form, a form field appended, a header
+ * compared.
+ */
+int	it_set_cookie(const struct it_resp *r, const char *name, struct buf *out);
+int	it_csrf_of(const struct it_resp *r, char tok[65]);
+void	it_form_add(struct buf *b, const char *key, const char *val);
+int	it_header_is(const struct it_resp *r, const char *name, const char *want);
 /* A decimal number in s, all of it; -1 when s is not one (a header value, say). */
 long		 it_number(const char *s);
 /* The body parsed as JSON, or NULL; the caller puts it. */
