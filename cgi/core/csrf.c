@@ -54,7 +54,14 @@ csrf_token_ok(const unsigned char *key, size_t klen, const char *scope,
 int
 csrf_origin_ok(const char *origin, const char *sec_fetch_site, const char *self)
 {
-	if (origin != NULL && strcasecmp(origin, self) != 0)
+	/*
+	 * Browsers send "Origin: null" with a form POST from a page whose
+	 * Referrer-Policy is no-referrer, as ours are.  So null passes with
+	 * Sec-Fetch-Site: same-origin only, which no page can set.
+	 */
+	if (origin != NULL && strcasecmp(origin, self) != 0 &&
+	    !(strcmp(origin, "null") == 0 && sec_fetch_site != NULL &&
+	    strcmp(sec_fetch_site, "same-origin") == 0))
 		return 0;
 	if (sec_fetch_site != NULL && strcmp(sec_fetch_site, "same-origin") != 0 &&
 	    strcmp(sec_fetch_site, "none") != 0)

@@ -33,8 +33,9 @@ int	csrf_token_ok(const unsigned char *key, size_t klen, const char *scope,
 	    const void *bind, size_t blen, const char *got, size_t glen);
 /*
  * 1 unless the request says it comes from another site: origin (NULL
- * when absent) must then equal self (csrf_origin_of(); "null" is
- * refused), and sec_fetch_site (NULL when absent) must be
+ * when absent) must then equal self (csrf_origin_of(); "null", which
+ * browsers send from our no-referrer pages, only with sec_fetch_site
+ * "same-origin"), and sec_fetch_site (NULL when absent) must be
  * "same-origin" or "none" (typed by the user).  Old browsers that send
  * neither pass here and are held by the token alone.
  */

@@ -48,6 +48,12 @@ test_origin(void)
 	CU_ASSERT(csrf_origin_ok(NULL, "none", self));
 	CU_ASSERT(!csrf_origin_ok("https://evil.example", NULL, self));
 	CU_ASSERT(!csrf_origin_ok("null", NULL, self));
+	/* A real browser's form POST from one of our no-referrer pages. */
+	CU_ASSERT(csrf_origin_ok("null", "same-origin", self));
+	CU_ASSERT(!csrf_origin_ok("null", "none", self));
+	CU_ASSERT(!csrf_origin_ok("null", "same-site", self));
+	CU_ASSERT(!csrf_origin_ok("null", "cross-site", self));
+	CU_ASSERT(!csrf_origin_ok("NULL", "same-origin", self));
 	CU_ASSERT(!csrf_origin_ok("http://trackr.example", NULL, self));
 	CU_ASSERT(!csrf_origin_ok("https://trackr.example.evil.example", NULL, self));
 	CU_ASSERT(!csrf_origin_ok(self, "cross-site", self));
