@@ -177,8 +177,9 @@ password_refused(struct ctx *c, struct resp *resp, int ok)
 
 /*
  * A new password: the current one is required, the new one follows the
- * sign-up rules, and every other session of the user ends (this one
- * stays), as do pending reset links.
+ * sign-up rules, and every session of the user ends, as do pending reset
+ * links.  This browser stays logged in with a new token, so a copy of
+ * its old cookie signs no one in either.
  */
 int
 h_password(struct req *r, struct resp *resp)
@@ -186,7 +187,7 @@ h_password(struct req *r, struct resp *resp)
 	struct ctx *c = r->thread;
 	struct db_args a = DB_ARGS_INIT;
 	struct buf link = BUF_INIT;
-	char hash[PASS_ENCODED_MAX] = "";
+	char hash[PASS_ENCODED_MAX] = "", tok[SESSION_TOKEN_MAX] = "";
 	const char *pw;
 	size_t pwlen;
 	enum pass_check pc;
@@ -205,27 +206,28 @@ h_password(struct req *r, struct resp *resp)
 	db_arg_int(&a, c->sess.user_id);
 	if (db_exec(c->db, db_stmt(c->db, STMT_USER_SET_PASSWORD), &a, NULL, NULL) == -1)
 		goto fail;
-	db_args_reset(&a);
-	db_arg_int(&a, c->sess.user_id);
-	db_arg_uint(&a, c->sess.id);
-	if (db_exec(c->db, db_stmt(c->db, SESS_STMT_DELETE_OTHERS), &a, NULL, NULL) == -1)
+	if (session_end_all(c->db, c->sess.user_id) == -1 ||
+	    session_create(c->db, c->sess.user_id, c->sess.org_id, param(r, "HTTP_USER_AGENT"),
+	    param(r, "REMOTE_ADDR"), tok) == -1)
 		goto fail;
 	db_args_reset(&a);
 	db_arg_int(&a, c->sess.user_id);
 	db_arg_strz(&a, "reset");
 	buf_addf(&link, "%s/forgot", c->app->base_url);
 	if (db_exec(c->db, db_stmt(c->db, STMT_TOKEN_VOID), &a, NULL, NULL) == -1 ||
-	    audit_user(c, r, c->sess.user_id, "password.changed", "other sessions ended") == -1 ||
+	    audit_user(c, r, c->sess.user_id, "password.changed", "every session ended") == -1 ||
 	    send_mail(c, c->sess.email, "Your TrackR password was changed", "password_changed",
 	    link.ptr) == -1 ||
 	    db_commit(c->db) == -1)
 		goto fail;
+	set_session_cookie(c, resp, tok);
 	rc = redirect(resp, "/account/settings?done=password");
 	goto out;
 fail:
 	db_rollback(c->db);
 	rc = internal_error(c, resp);
 out:
+	crypt_wipe(tok, sizeof(tok));
 	crypt_wipe(hash, sizeof(hash));
 	buf_release(&link);
 	db_args_free(&a);

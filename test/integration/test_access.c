@@ -60,6 +60,7 @@ enum after {
 	AFTER_NONE,
 	AFTER_HOME,		/* switch the session back to the actor's organisation */
 	AFTER_RELOGIN,		/* log in again (after logout) */
+	AFTER_CSRF,		/* the session has a new token: read its forms' token again */
 	AFTER_OWNER_BACK,	/* A's owner is owner again, the throwaway member gone */
 	AFTER_DROP_MEMBER,	/* the throwaway member gone, where it was refused */
 };
@@ -181,10 +182,10 @@ static const struct row matrix[] = {
 	    { LOGIN, 403, 303, 303, 404, 404 } },
 	{ "GET", "/account/settings", NULL, ARG_NONE, AFTER_NONE,
 	    { LOGIN, 200, 200, 200, 200, 200 } },
-	/* The same password again: allowed, and the fixture keeps working. */
+	/* The same password again: allowed; the browser keeps a new session. */
 	{ "POST", "/account/password", "password=" "correct%20horse%20battery%20staple%20%E2%9C%93"
 	    "&new_password=" "correct%20horse%20battery%20staple%20%E2%9C%93", ARG_NONE,
-	    AFTER_NONE, { LOGIN, 303, 303, 303, 303, 303 } },
+	    AFTER_CSRF, { LOGIN, 303, 303, 303, 303, 303 } },
 	{ "POST", "/account/email", "email={}&password="
 	    "correct%20horse%20battery%20staple%20%E2%9C%93", ARG_EMAIL_NEW, AFTER_NONE,
 	    { LOGIN, 303, 303, 303, 303, 303 } },
@@ -650,6 +651,10 @@ after(enum after what, enum actor who, const struct buf *v1)
 	case AFTER_RELOGIN:
 		if (who != ANON)
 			ok = login(&jars[who], emails[who]);
+		break;
+	case AFTER_CSRF:
+		if (who != ANON)
+			ok = csrf_from(&jars[who], "/account");
 		break;
 	case AFTER_OWNER_BACK:
 		ok = member_set(STMT_ROLE_SET, ORG_A, users[OWNER], "owner") == 0 &&

@@ -1,9 +1,10 @@
 /*
  * Integration tests of the account settings through nginx on the test
- * stack: password change (other sessions end), email change by a link
- * to the new address, the organisation's audit log and who may read it,
- * the JSON export, account deletion and when it is refused, and the
- * staff flag set by trackrctl.  Mails are read from mail_outbox.
+ * stack: password change (every session ends; this browser gets a new
+ * token), email change by a link to the new address, the organisation's
+ * audit log and who may read it, the JSON export, account deletion and
+ * when it is refused, and the staff flag set by trackrctl.  Mails are
+ * read from mail_outbox.
  */
 #include <sys/wait.h>
 
@@ -401,7 +402,7 @@ test_password(void)
 {
 	struct jar a = JAR_INIT, b = JAR_INIT, c = JAR_INIT;
 	struct it_resp r;
-	struct buf v = BUF_INIT;
+	struct buf v = BUF_INIT, old = BUF_INIT, fresh = BUF_INIT;
 
 	IT_CHECK(logged_in(&a, owner, PASSWORD) && logged_in(&b, owner, PASSWORD),
 	    "two sessions of %s", owner);
@@ -427,14 +428,29 @@ test_password(void)
 	IT_CHECK(r.status == 200, "the other session lives after refusals: %ld", r.status);
 	it_resp_free(&r);
 
+	buf_adds(&old, a.session.ptr);
 	submit_status(&a, "/account/settings", "/account/password", "password", PASSWORD,
 	    "new_password", PASSWORD2, &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account/settings?done=password"),
 	    "password change: %ld", r.status);
 	it_resp_free(&r);
+	/* Every session ends, this one too: this browser gets a new token. */
+	IT_CHECK(a.session.len == 43 && strcmp(a.session.ptr, old.ptr) != 0,
+	    "a new session cookie after the change (%zu characters)", a.session.len);
 	get(&a, "/account/settings?done=password", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Your password was changed"),
-	    "this session stays: %ld", r.status);
+	    "still logged in with the new cookie: %ld", r.status);
+	it_resp_free(&r);
+	buf_adds(&fresh, a.session.ptr);
+	buf_reset(&a.session);
+	buf_adds(&a.session, old.ptr);
+	get(&a, "/account", &r);
+	IT_CHECK(r.status == 303, "this browser's old cookie is refused: %ld", r.status);
+	it_resp_free(&r);
+	buf_reset(&a.session);
+	buf_adds(&a.session, fresh.ptr);
+	get(&a, "/account", &r);
+	IT_CHECK(r.status == 200, "the new cookie still works: %ld", r.status);
 	it_resp_free(&r);
 	get(&b, "/account", &r);
 	IT_CHECK(r.status == 303, "the other session's cookie is refused: %ld", r.status);
@@ -447,6 +463,8 @@ test_password(void)
 	/* Counted (and logged) on a connection still in order after the password check. */
 	IT_CHECK(q_str(S_AUDIT_COUNT, owner, "password.check_failed") == 1,
 	    "audit: password.check_failed");
+	buf_release(&fresh);
+	buf_release(&old);
 	buf_release(&v);
 	jar_free(&a);
 	jar_free(&b);
