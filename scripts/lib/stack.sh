@@ -1,5 +1,5 @@
-# One TrackR stack: a private MariaDB, the collector and nginx, all under
-# one var directory.  `up` uses var/, `test` var/test/, `bench` var/bench/;
+# One TrackR stack: a private MariaDB, the collector, the account program,
+# nginx and (for `up`) the mail sender, all under one var directory.  `up` uses var/, `test` var/test/, `bench` var/bench/;
 # none of them touches /etc/mysql, /var/lib/mysql or a system service.
 # Sourced.
 
@@ -30,6 +30,10 @@ instance_init() {
 	COLLECT_PID=$RUNDIR/collect.pid
 	ACCOUNT_SOCK=$RUNDIR/account.sock
 	ACCOUNT_PID=$RUNDIR/account.pid
+	# The development stack's mail: trackrctl mail-send hands each message
+	# to scripts/dev-mail, which writes it as a file into MAIL_DIR.
+	MAIL_PID=$RUNDIR/mail.pid
+	MAIL_DIR=$VARDIR/mail
 	NGINX_PID=$RUNDIR/nginx.pid
 	# Apache with mod_fcgid, which spawns collectors of its own (only the
 	# test stack starts it, on the port after nginx's).
@@ -45,6 +49,7 @@ instance_init() {
 	MYSQLD_PAT="mariadbd --defaults-file=$MYCNF "
 	COLLECT_PAT="trackr-collect -c $CONF "
 	ACCOUNT_PAT="trackr-account -c $CONF "
+	MAIL_PAT="trackrctl -c $CONF mail-send "
 	NGINX_PAT="nginx -c $NGINX_CONF "
 	APACHE_PAT="apache2 -f $APACHE_CONF "
 	APACHE_COLLECT_PAT="trackr-collect -c $APACHE_COLLECT_CONF "
@@ -232,6 +237,16 @@ conf_text() {
 		bench_noop = $noop
 		log_level = info
 	EOF
+	# Only `up` sends mail, to files (no SMTP server needed); a real
+	# deployment sets smtp_url instead of mail_command (README, "Mail").
+	if [[ $INST == up && -n $socket ]]; then
+		cat <<-EOF
+			# Mail: trackrctl mail-send runs scripts/dev-mail, which writes each
+			# message to $(rel "$MAIL_DIR")/ (development only)
+			mail_from = TrackR <trackr@trackr.localhost>
+			mail_command = $ROOT/scripts/dev-mail $MAIL_DIR
+		EOF
+	fi
 }
 
 # write_conf: var/.../trackr.conf, the one file the C programs read.
@@ -359,6 +374,50 @@ start_account() {
 
 stop_account() {
 	stop_pid trackr-account "$ACCOUNT_PID" "$ACCOUNT_PAT" 30
+}
+
+# ------------------------------------------------------------ mail sender
+
+# start_mailer: `trackrctl mail-send` as a daemon (the `up` stack only),
+# restarted like the collector when its binary or the configuration
+# changes.  It delivers through scripts/dev-mail into var/mail/.
+start_mailer() {
+	local pid i restart=
+	step "mail sender (messages go to $(rel "$MAIL_DIR")/)"
+	# mail_command is split on spaces.
+	[[ $ROOT$MAIL_DIR != *[[:space:]]* ]] ||
+		die "the checkout path has white space: mail_command cannot name scripts/dev-mail"
+	mkdir -p "$MAIL_DIR"
+	if pid=$(pidfile_ours "$MAIL_PID" "$MAIL_PAT"); then
+		if [[ $CTL_BIN -nt $MAIL_PID ]]; then
+			restart="the binary was rebuilt"
+		elif ((CONF_CHANGED)); then
+			restart="$(rel "$CONF") changed"
+		else
+			ok "already running (pid $pid)"
+			return 0
+		fi
+		info "restarting: $restart"
+		stop_mailer
+	fi
+	rm -f "$MAIL_PID"
+	daemon "$CTL_BIN" -c "$CONF" mail-send >>"$LOGDIR/mail.log" 2>&1 </dev/null &
+	pid=$!
+	printf '%s\n' "$pid" >"$MAIL_PID"
+	# It checks the configuration and the database at once: give it a moment.
+	for ((i = 0; i < 10; i++)); do
+		pid_alive "$pid" || break
+		sleep 0.1
+	done
+	pidfile_ours "$MAIL_PID" "$MAIL_PAT" >/dev/null || {
+		show_tail "$LOGDIR/mail.log" 20
+		die "trackrctl mail-send exited at once (log: $(rel "$LOGDIR")/mail.log)"
+	}
+	ok "running (pid $pid, log $(rel "$LOGDIR")/mail.log)"
+}
+
+stop_mailer() {
+	stop_pid "trackrctl mail-send" "$MAIL_PID" "$MAIL_PAT" 30
 }
 
 # ----------------------------------------------------------------- nginx
@@ -563,6 +622,7 @@ stack_up() {
 	fi
 	start_collector
 	start_account
+	[[ $INST != up ]] || start_mailer
 	start_nginx
 }
 
@@ -571,6 +631,7 @@ stack_down() {
 	stop_apache || true
 	stop_nginx
 	stop_account
+	stop_mailer
 	stop_collector
 	stop_mariadb
 	rm -f "$COLLECT_SOCK" "$ACCOUNT_SOCK"
@@ -579,13 +640,16 @@ stack_down() {
 # stack_status: one line per process; returns non-zero unless all is well.
 stack_status() {
 	local name pidfile pat pid code rc=0
+	local -a names=(mariadbd trackr-collect trackr-account nginx)
+	[[ $INST != up ]] || names+=(mail-send)
 	printf 'TrackR stack in %s (%s)\n' "$(rel "$VARDIR")/" "$BASE_URL"
-	for name in mariadbd trackr-collect trackr-account nginx; do
+	for name in "${names[@]}"; do
 		case $name in
 		mariadbd) pidfile=$MYSQLD_PID pat=$MYSQLD_PAT ;;
 		trackr-collect) pidfile=$COLLECT_PID pat=$COLLECT_PAT ;;
 		trackr-account) pidfile=$ACCOUNT_PID pat=$ACCOUNT_PAT ;;
 		nginx) pidfile=$NGINX_PID pat=$NGINX_PAT ;;
+		mail-send) pidfile=$MAIL_PID pat=$MAIL_PAT ;;
 		esac
 		if pid=$(pidfile_ours "$pidfile" "$pat"); then
 			printf '  %-15s pid %-8s running\n' "$name" "$pid"
