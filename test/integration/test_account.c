@@ -2,7 +2,8 @@
  * Integration tests of trackr-account through nginx on the test stack:
  * sign-up, verification by the mailed link, login and its cookie, logout,
  * throttling, password reset, CSRF and Origin refusals, open redirects,
- * escaping, security headers, and ending sessions.  The mails are read
+ * escaping, security headers, ending sessions, session fixation and
+ * session expiry.  The mails are read
  * from the mail_outbox table, as a user would read their inbox.
  */
 #include <stdio.h>
@@ -15,12 +16,15 @@
 
 #include "crypt.h"
 #include "log.h"
+#include "session.h"
 #include "util.h"
 
 #define PASSWORD	"correct horse battery staple ✓"
 #define PASSWORD2	"an entirely new passphrase, 2nd"
 #define XSS_ORG		"<script>alert(1)</script>\"><img src=x onerror=alert(2)>"
 #define OTHER_IFACE	"127.0.0.2"
+/* Sign-ups are throttled per client address: the later tests sign up from here. */
+#define SIGNUP_IFACE	"127.0.0.3"
 
 enum stmt {
 	STMT_LAST_MAIL,
@@ -28,6 +32,8 @@ enum stmt {
 	STMT_SESSIONS_OF_EMAIL,
 	STMT_AUDIT_COUNT,
 	STMT_MAILS_TO,
+	STMT_SESSION_IDLE,
+	STMT_SESSION_EXPIRE,
 	STMT__MAX
 };
 
@@ -43,6 +49,13 @@ static const char *const stmts[STMT__MAX] = {
 	    "SELECT COUNT(*) FROM audit_log a JOIN users u ON u.id = a.user_id "
 	    "WHERE u.email = ? AND a.action = ?",
 	[STMT_MAILS_TO] = "SELECT COUNT(*) FROM mail_outbox WHERE to_addr = ?",
+	/* Age a session as time would: last use ? seconds ago, or expired. */
+	[STMT_SESSION_IDLE] =
+	    "UPDATE user_sessions SET last_seen_at = UTC_TIMESTAMP() - INTERVAL ? SECOND "
+	    "WHERE token_hash = ?",
+	[STMT_SESSION_EXPIRE] =
+	    "UPDATE user_sessions SET expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+	    "WHERE token_hash = ?",
 };
 
 static struct conf	conf;
@@ -54,9 +67,10 @@ struct jar {
 	struct buf	session;
 	struct buf	pre;
 	const char	*iface;
+	const char	*ua;	/* NULL: IT_UA_CHROME */
 };
 
-#define JAR_INIT { BUF_INIT, BUF_INIT, NULL }
+#define JAR_INIT { BUF_INIT, BUF_INIT, NULL, NULL }
 
 static void
 jar_free(struct jar *j)
@@ -105,6 +119,7 @@ send(struct jar *j, const char *method, const char *path, const char *body,
 	rq.method = method;
 	rq.path = path;
 	rq.iface = j->iface;
+	rq.ua = j->ua;
 	if (post) {
 		rq.ctype = "application/x-www-form-urlencoded";
 		rq.body = body ? body : "";
@@ -230,9 +245,9 @@ login(struct jar *j, const char *email, const char *pw, const char *next, struct
 	buf_release(&f);
 }
 
-/* Sign up and verify a user; 1 when both worked. */
+/* Sign up (from iface, NULL for the default) and verify a user; 1 when both worked. */
 static int
-make_user(const char *email, const char *org)
+make_user(const char *email, const char *org, const char *iface)
 {
 	struct jar j = JAR_INIT;
 	struct it_resp r;
@@ -240,6 +255,7 @@ make_user(const char *email, const char *org)
 	char tok[64];
 	int ok;
 
+	j.iface = iface;
 	signup(&j, email, org, PASSWORD, &r);
 	ok = r.status == 200 && mail_token(email, tok);
 	it_resp_free(&r);
@@ -715,11 +731,223 @@ test_sessions_end(void)
 	jar_free(&o);
 }
 
+/* Run stmt on the session whose cookie is tok (with an integer first when arg >= 0). */
+static int
+session_update(enum stmt s, long long arg, const struct buf *tok)
+{
+	struct db_args a = DB_ARGS_INIT;
+	unsigned char hash[CRYPT_SHA256_LEN];
+	unsigned long long n = 0;
+	int rc;
+
+	crypt_sha256(tok->ptr, tok->len, hash);
+	if (arg >= 0)
+		db_arg_int(&a, arg);
+	db_arg_blob(&a, hash, sizeof(hash));
+	rc = db_exec(db, db_stmt(db, s), &a, &n, NULL);
+	db_args_free(&a);
+	return rc == 0 && n == 1;
+}
+
+/*
+ * Session fixation: a cookie value planted in the victim's browser before
+ * login (an unknown one, or the attacker's own live session) is never the
+ * session the victim gets; login always sets a new token.
+ */
+static void
+test_session_fixation(void)
+{
+	struct jar victim = JAR_INIT, attacker = JAR_INIT;
+	struct it_resp r;
+	struct buf planted = BUF_INIT;
+	char rnd[SESSION_TOKEN_LEN + 1];
+	unsigned char hash[CRYPT_SHA256_LEN];
+	struct db_args a = DB_ARGS_INIT;
+
+	victim.iface = attacker.iface = OTHER_IFACE;
+	/* A made-up token of the right shape: ignored, never stored. */
+	it_token(rnd, SESSION_TOKEN_LEN);
+	buf_adds(&victim.session, rnd);
+	get(&victim, "/account", &r);
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount"),
+	    "a planted unknown token is no session: %ld", r.status);
+	it_resp_free(&r);
+	get(&victim, "/login", &r);
+	IT_CHECK(r.status == 200, "the login page with a planted token: %ld", r.status);
+	it_resp_free(&r);
+	buf_reset(&victim.session);
+	buf_adds(&victim.session, rnd);
+	login(&victim, email2, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303 && victim.session.len == SESSION_TOKEN_LEN &&
+	    strcmp(victim.session.ptr, rnd) != 0,
+	    "login over a planted unknown token sets a new one: %ld", r.status);
+	it_resp_free(&r);
+	crypt_sha256(rnd, strlen(rnd), hash);
+	db_arg_blob(&a, hash, sizeof(hash));
+	IT_CHECK(it_db_int(db, STMT_SESSIONS_BY_HASH, &a, 0) == 0,
+	    "the planted token was never stored");
+	get(&victim, "/account", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, email2), "the victim's own session: %ld",
+	    r.status);
+	it_resp_free(&r);
+	jar_free(&victim);
+
+	/* The attacker's own live session planted: login replaces (and ends) it. */
+	login(&attacker, email1, PASSWORD2, NULL, &r);
+	IT_CHECK(r.status == 303 && attacker.session.len > 0, "the attacker logs in: %ld", r.status);
+	it_resp_free(&r);
+	buf_adds(&planted, attacker.session.ptr);
+	victim.iface = OTHER_IFACE;
+	buf_adds(&victim.session, planted.ptr);
+	login(&victim, email2, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303 && victim.session.len == SESSION_TOKEN_LEN &&
+	    strcmp(victim.session.ptr, planted.ptr) != 0,
+	    "login over a planted live token sets a new one: %ld", r.status);
+	it_resp_free(&r);
+	get(&attacker, "/account", &r);
+	IT_CHECK(r.status == 303 && strstr(r.body.ptr, email2) == NULL,
+	    "the planted token opens neither account: %ld", r.status);
+	it_resp_free(&r);
+	get(&victim, "/account", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, email2) && !strstr(r.body.ptr, email1),
+	    "the victim is logged in as themself: %ld", r.status);
+	it_resp_free(&r);
+	db_args_free(&a);
+	buf_release(&planted);
+	jar_free(&victim);
+	jar_free(&attacker);
+}
+
+/*
+ * Expiry: a session unused for SESSION_IDLE_SECONDS, or past its
+ * expires_at (SESSION_MAX_SECONDS after login), is refused and the
+ * browser is sent to the login page.
+ */
+static void
+test_session_expiry(void)
+{
+	struct jar j = JAR_INIT;
+	struct it_resp r;
+
+	j.iface = OTHER_IFACE;
+	login(&j, email2, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303 && j.session.len > 0, "login: %ld", r.status);
+	it_resp_free(&r);
+	/* Just inside the idle window: still good, and the use refreshes it. */
+	IT_CHECK(session_update(STMT_SESSION_IDLE, SESSION_IDLE_SECONDS - 120, &j.session),
+	    "age the session to just under the idle timeout");
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 200, "a session used %d s ago: %ld", SESSION_IDLE_SECONDS - 120,
+	    r.status);
+	it_resp_free(&r);
+	IT_CHECK(session_update(STMT_SESSION_IDLE, SESSION_IDLE_SECONDS + 1, &j.session),
+	    "age the session past the idle timeout");
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount"),
+	    "an idle session is refused: %ld", r.status);
+	it_resp_free(&r);
+
+	jar_free(&j);
+	j.iface = OTHER_IFACE;
+	login(&j, email2, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303 && j.session.len > 0, "login again: %ld", r.status);
+	it_resp_free(&r);
+	get(&j, "/account/settings", &r);
+	IT_CHECK(r.status == 200, "the new session works: %ld", r.status);
+	it_resp_free(&r);
+	IT_CHECK(session_update(STMT_SESSION_EXPIRE, -1, &j.session),
+	    "set expires_at in the past");
+	get(&j, "/account/settings", &r);
+	IT_CHECK(r.status == 303 &&
+	    it_header_is(&r, "Location", "/login?next=%2Faccount%2Fsettings"),
+	    "an expired session is refused: %ld", r.status);
+	it_resp_free(&r);
+	jar_free(&j);
+}
+
+/*
+ * What users type and other users see, beyond organisation names: the
+ * email address (quotes, ampersands and braces are valid in its local
+ * part) and the browser named in the session list (from User-Agent).
+ */
+static void
+test_xss_user_fields(void)
+{
+	static const char *const pages[] = { "/account", "/account/settings", "/account/org",
+		"/account/audit" };
+	struct jar j = JAR_INIT, h = JAR_INIT;
+	struct it_resp r;
+	struct buf f = BUF_INIT, esc = BUF_INIT;
+	char addr[96];
+	const char *p;
+	size_t i;
+
+	snprintf(addr, sizeof(addr), "o'x&{{email}}=`-%ld@example.com", (long)time(NULL));
+	IT_CHECK(make_user(addr, "Quote's & Co", SIGNUP_IFACE), "sign up and verify %s", addr);
+	/* The address as the HTML escaper writes it. */
+	for (p = addr; *p; p++) {
+		if (*p == '\'')
+			buf_adds(&esc, "&#39;");
+		else if (*p == '&')
+			buf_adds(&esc, "&amp;");
+		else if (*p == '`')
+			buf_adds(&esc, "&#96;");
+		else
+			buf_addch(&esc, *p);
+	}
+	j.iface = OTHER_IFACE;
+	login(&j, addr, "a wrong password, echoed", NULL, &r);
+	IT_CHECK(r.status == 401 && strstr(r.body.ptr, addr) == NULL &&
+	    strstr(r.body.ptr, esc.ptr) != NULL, "the login form echoes the address escaped");
+	it_resp_free(&r);
+	login(&j, addr, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303, "login as %s: %ld", addr, r.status);
+	it_resp_free(&r);
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		get(&j, pages[i], &r);
+		IT_CHECK(r.status == 200 && strstr(r.body.ptr, addr) == NULL &&
+		    strstr(r.body.ptr, esc.ptr) != NULL,
+		    "%s: the address only escaped (status %ld)", pages[i], r.status);
+		IT_CHECK(strstr(r.body.ptr, "<script") == NULL, "%s: no script element", pages[i]);
+		it_resp_free(&r);
+	}
+	jar_free(&j);
+
+	/* An address with markup is refused, and not echoed as markup. */
+	it_form_add(&f, "email", "\"><script>alert(4)</script>@example.com");
+	it_form_add(&f, "org", "Org");
+	it_form_add(&f, "password", PASSWORD);
+	submit(&j, "/signup", "/signup", f.ptr, &r);
+	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "<script>alert(4)") == NULL,
+	    "a markup address: %ld", r.status);
+	it_resp_free(&r);
+	jar_free(&j);
+
+	/* The browser in the session list comes from User-Agent: inert too. */
+	h.iface = j.iface = OTHER_IFACE;
+	h.ua = "Mozilla/5.0 <script>alert(5)</script> Chrome/1<b>.0 \"><img src=x> Firefox/2<i>";
+	login(&h, email2, PASSWORD, NULL, &r);
+	IT_CHECK(r.status == 303, "login with a hostile User-Agent: %ld", r.status);
+	it_resp_free(&r);
+	login(&j, email2, PASSWORD, NULL, &r);
+	it_resp_free(&r);
+	get(&j, "/account", &r);
+	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "<script") == NULL &&
+	    strstr(r.body.ptr, "<img") == NULL && strstr(r.body.ptr, "<b>") == NULL &&
+	    strstr(r.body.ptr, "<i>") == NULL,
+	    "the session list names the hostile browser inertly: %ld", r.status);
+	it_resp_free(&r);
+	jar_free(&h);
+	jar_free(&j);
+	buf_release(&esc);
+	buf_release(&f);
+}
+
 /* A user of another organisation, for the isolation checks. */
 static void
 test_other_org(void)
 {
-	IT_CHECK(make_user(email2, "Bob's company"), "sign up and verify %s", email2);
+	IT_CHECK(make_user(email2, "Bob's company", NULL), "sign up and verify %s", email2);
 }
 
 static int
@@ -758,6 +986,9 @@ main(void)
 		{ "throttling alike for known and unknown emails", test_throttle },
 		{ "password reset ends every session", test_reset },
 		{ "ending sessions, other tenants answer 404", test_sessions_end },
+		{ "session fixation: login always sets a new token", test_session_fixation },
+		{ "idle and expired sessions are refused", test_session_expiry },
+		{ "user-supplied email and browser render inert", test_xss_user_fields },
 	};
 	CU_pSuite suite;
 	size_t i;
