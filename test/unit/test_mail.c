@@ -183,20 +183,21 @@ test_encoded_words(void)
 {
 	struct buf b = BUF_INIT, dec = BUF_INIT;
 	/* 34 times "é€" (5 bytes each): 170 bytes, several words. */
-	char subj[256] = "";
+	struct buf subj = BUF_INIT;
 	const char *p, *nl;
 	int i;
 
 	for (i = 0; i < 34; i++)
-		strcat(subj, "\xc3\xa9\xe2\x82\xac");
-	mail_add_encoded_words(&b, subj, strlen(subj));
+		buf_adds(&subj, "\xc3\xa9\xe2\x82\xac");
+	mail_add_encoded_words(&b, subj.ptr, subj.len);
 	CU_ASSERT(strstr(b.ptr, "\r\n ") != NULL);	/* folded */
 	/* "Subject: " plus any line stays under 78 characters. */
 	for (p = b.ptr; (nl = strstr(p, "\r\n")) != NULL; p = nl + 2)
 		CU_ASSERT(nl - p + 9 <= 78);
 	CU_ASSERT(strlen(p) + 9 <= 78);
 	CU_ASSERT_FATAL(decode_words(b.ptr, &dec) == 0);
-	CU_ASSERT_STRING_EQUAL(dec.ptr, subj);
+	CU_ASSERT_STRING_EQUAL(dec.ptr, subj.ptr);
+	buf_release(&subj);
 
 	buf_reset(&b);
 	buf_reset(&dec);
