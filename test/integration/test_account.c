@@ -62,120 +62,13 @@ static struct conf	conf;
 static struct db	*db;
 static char		 email1[96], email2[96];
 
-/* A browser's cookies for this site: the session and the pre-session one. */
-struct jar {
-	struct buf	session;
-	struct buf	pre;
-	const char	*iface;
-	const char	*ua;	/* NULL: IT_UA_CHROME */
-};
-
-#define JAR_INIT { BUF_INIT, BUF_INIT, NULL, NULL }
-
-static void
-jar_free(struct jar *j)
-{
-	buf_release(&j->session);
-	buf_release(&j->pre);
-}
 
 
-static void
-jar_update(struct jar *j, const struct it_resp *r)
-{
-	struct buf line = BUF_INIT;
-	struct buf *dst;
-	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
-	size_t i, n;
-
-	for (i = 0; i < 2; i++) {
-		dst = i == 0 ? &j->session : &j->pre;
-		if (!it_set_cookie(r, names[i], &line))
-			continue;
-		buf_reset(dst);
-		if (strstr(line.ptr, "Max-Age=0") != NULL)
-			continue;
-		n = strcspn(line.ptr, ";");
-		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
-	}
-	buf_release(&line);
-}
-
-/*
- * One request as a browser on this site sends it: its cookies, and for a
- * POST the same-site Origin and Sec-Fetch-Site (unless origin or site
- * says otherwise: "" leaves the header out).
- */
-static void
-send(struct jar *j, const char *method, const char *path, const char *body,
-    const char *origin, const char *site, struct it_resp *out)
-{
-	struct it_req rq;
-	struct buf cookie = BUF_INIT, sfs = BUF_INIT;
-	int post = strcmp(method, "POST") == 0, k = 0;
-
-	memset(&rq, 0, sizeof(rq));
-	memset(out, 0, sizeof(*out));
-	rq.method = method;
-	rq.path = path;
-	rq.iface = j->iface;
-	rq.ua = j->ua;
-	if (post) {
-		rq.ctype = "application/x-www-form-urlencoded";
-		rq.body = body ? body : "";
-		rq.len = strlen(rq.body);
-		origin = origin ? origin : it_url();
-		rq.origin = *origin ? origin : NULL;
-		site = site ? site : "same-origin";
-		if (*site) {
-			buf_addf(&sfs, "Sec-Fetch-Site: %s", site);
-			rq.extra[k++] = sfs.ptr;
-		}
-	}
-	if (j->session.len > 0 || j->pre.len > 0) {
-		buf_adds(&cookie, "Cookie: ");
-		if (j->session.len > 0)
-			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
-		if (j->pre.len > 0)
-			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
-		rq.extra[k++] = cookie.ptr;
-	}
-	rq.extra[k] = NULL;
-	(void)it_http(&rq, out);
-	jar_update(j, out);
-	buf_release(&cookie);
-	buf_release(&sfs);
-}
-
-static void
-get(struct jar *j, const char *path, struct it_resp *out)
-{
-	send(j, "GET", path, NULL, NULL, NULL, out);
-}
-
-static void
-post(struct jar *j, const char *path, const char *body, struct it_resp *out)
-{
-	send(j, "POST", path, body, NULL, NULL, out);
-}
 
 
-/* GET page, then POST fields (with the page's token) to action. */
-static void
-submit(struct jar *j, const char *page, const char *action, const char *fields,
-    struct it_resp *out)
-{
-	struct it_resp form;
-	struct buf body = BUF_INIT;
-	char tok[65];
 
-	get(j, page, &form);
-	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
-	buf_addf(&body, "csrf=%s&%s", tok, fields);
-	post(j, action, body.ptr, out);
-	it_resp_free(&form);
-	buf_release(&body);
-}
+
+
 
 
 
@@ -220,53 +113,30 @@ db_count_str(enum stmt s, const char *a1, const char *a2)
 	return n;
 }
 
-static void
-signup(struct jar *j, const char *email, const char *org, const char *pw, struct it_resp *out)
-{
-	struct buf f = BUF_INIT;
 
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "org", org);
-	it_form_add(&f, "password", pw);
-	submit(j, "/signup", "/signup", f.ptr, out);
-	buf_release(&f);
-}
-
-static void
-login(struct jar *j, const char *email, const char *pw, const char *next, struct it_resp *out)
-{
-	struct buf f = BUF_INIT;
-
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "password", pw);
-	if (next != NULL)
-		it_form_add(&f, "next", next);
-	submit(j, "/login", "/login", f.ptr, out);
-	buf_release(&f);
-}
 
 /* Sign up (from iface, NULL for the default) and verify a user; 1 when both worked. */
 static int
 make_user(const char *email, const char *org, const char *iface)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf path = BUF_INIT;
 	char tok[64];
 	int ok;
 
 	j.iface = iface;
-	signup(&j, email, org, PASSWORD, &r);
+	it_signup(&j, email, org, PASSWORD, &r);
 	ok = r.status == 200 && mail_token(email, tok);
 	it_resp_free(&r);
 	if (ok) {
 		buf_addf(&path, "/verify?token=%s", tok);
-		get(&j, path.ptr, &r);
+		it_get(&j, path.ptr, &r);
 		ok = r.status == 200;
 		it_resp_free(&r);
 	}
 	buf_release(&path);
-	jar_free(&j);
+	it_jar_free(&j);
 	return ok;
 }
 
@@ -297,41 +167,41 @@ test_pages_and_headers(void)
 {
 	static const char *const pages[] = { "/signup", "/login", "/forgot", "/reset?token=x",
 		"/verify?token=nope" };
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf c = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-		get(&j, pages[i], &r);
+		it_get(&j, pages[i], &r);
 		IT_CHECK(r.status == 200 || r.status == 400, "GET %s: %ld", pages[i], r.status);
 		check_html_headers(&r, pages[i]);
 		IT_CHECK(strstr(r.body.ptr, "<script") == NULL, "%s: no script element", pages[i]);
 		it_resp_free(&r);
 	}
-	jar_free(&j);
-	get(&j, "/login", &r);
+	it_jar_free(&j);
+	it_get(&j, "/login", &r);
 	IT_CHECK(it_set_cookie(&r, "__Host-trackr_pre", &c) && strstr(c.ptr, "; Path=/") &&
 	    strstr(c.ptr, "HttpOnly") && strstr(c.ptr, "SameSite=Lax") &&
 	    strcasestr(c.ptr, "Domain") == NULL, "pre-session cookie: %s", c.ptr);
 	it_resp_free(&r);
-	get(&j, "/css/app.css", &r);
+	it_get(&j, "/css/app.css", &r);
 	IT_CHECK(r.status == 200 && it_header(&r, "Content-Type", &c) == 1 &&
 	    strncmp(c.ptr, "text/css", 8) == 0,
 	    "GET /css/app.css: %ld", r.status);
 	it_resp_free(&r);
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount"),
 	    "GET /account without a session: %ld", r.status);
 	it_resp_free(&r);
 	buf_release(&c);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 static void
 test_signup_verify(void)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf path = BUF_INIT, upper = BUF_INIT;
 	char tok[64];
@@ -340,69 +210,69 @@ test_signup_verify(void)
 	/* Mixed case in: stored and mailed lowercased. */
 	for (i = 0; email1[i]; i++)
 		buf_addch(&upper, i < 3 ? email1[i] - 32 : email1[i]);
-	signup(&j, upper.ptr, XSS_ORG, PASSWORD, &r);
+	it_signup(&j, upper.ptr, XSS_ORG, PASSWORD, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Check your inbox"),
 	    "sign-up: %ld %s", r.status, r.body.ptr);
 	check_html_headers(&r, "POST /signup");
 	it_resp_free(&r);
 	IT_CHECK(mail_token(email1, tok), "a verification mail to %s", email1);
 
-	login(&j, email1, PASSWORD, NULL, &r);
+	it_login(&j, email1, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 403 && strstr(r.body.ptr, "Confirm your email"),
 	    "login before verification: %ld", r.status);
 	it_resp_free(&r);
 	/* That sent a new link, which voids the first one. */
 	buf_addf(&path, "/verify?token=%s", tok);
-	get(&j, path.ptr, &r);
+	it_get(&j, path.ptr, &r);
 	IT_CHECK(r.status == 400, "the voided first link: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(mail_token(email1, tok), "a second verification mail");
 	buf_reset(&path);
 	buf_addf(&path, "/verify?token=%s", tok);
-	get(&j, path.ptr, &r);
+	it_get(&j, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Email confirmed"), "verify: %ld", r.status);
 	it_resp_free(&r);
-	get(&j, path.ptr, &r);
+	it_get(&j, path.ptr, &r);
 	IT_CHECK(r.status == 400, "the same link twice: %ld", r.status);
 	it_resp_free(&r);
 
 	/* The same address again: the same answer, and its owner is told. */
-	signup(&j, email1, "Someone else", PASSWORD2, &r);
+	it_signup(&j, email1, "Someone else", PASSWORD2, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Check your inbox"),
 	    "sign-up with a taken address: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_MAILS_TO, email1, NULL) == 3, "three mails to %s", email1);
 
-	signup(&j, "not-an-email", "Org", PASSWORD, &r);
+	it_signup(&j, "not-an-email", "Org", PASSWORD, &r);
 	IT_CHECK(r.status == 422, "bad email: %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&upper);
 	for (i = 0; i < 201; i++)
 		buf_adds(&upper, "é");
-	signup(&j, "long-org@example.com", upper.ptr, PASSWORD, &r);
+	it_signup(&j, "long-org@example.com", upper.ptr, PASSWORD, &r);
 	IT_CHECK(r.status == 422, "an organisation name of 201 characters: %ld", r.status);
 	it_resp_free(&r);
-		signup(&j, "short@example.com", "Org", "elevenchars", &r);
+		it_signup(&j, "short@example.com", "Org", "elevenchars", &r);
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "at least 12"), "short password: %ld",
 	    r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "signup") == 1, "audit: signup");
 	buf_release(&upper);
 	buf_release(&path);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 static void
 test_login_logout(void)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct db_args a = DB_ARGS_INIT;
 	struct buf c = BUF_INIT, old = BUF_INIT, body = BUF_INIT;
 	unsigned char hash[CRYPT_SHA256_LEN];
 	char tok[65];
 
-	login(&j, email1, PASSWORD, NULL, &r);
+	it_login(&j, email1, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account"), "login: %ld", r.status);
 	IT_CHECK(it_set_cookie(&r, "__Host-trackr_session", &c), "a session cookie");
 	IT_CHECK(strstr(c.ptr, "; Path=/;") && strstr(c.ptr, "; HttpOnly") &&
@@ -419,7 +289,7 @@ test_login_logout(void)
 	db_arg_blob(&a, j.session.ptr, 32);
 	IT_CHECK(it_db_int(db, STMT_SESSIONS_BY_HASH, &a, 0) == 0, "the token is not");
 
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, email1), "account page: %ld", r.status);
 	check_html_headers(&r, "GET /account");
 	IT_CHECK(strstr(r.body.ptr, "<script>alert(1)") == NULL &&
@@ -434,13 +304,13 @@ test_login_logout(void)
 
 	buf_adds(&old, j.session.ptr);
 	buf_addf(&body, "csrf=%s", tok);
-	post(&j, "/logout", body.ptr, &r);
+	it_post(&j, "/logout", body.ptr, &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login") && j.session.len == 0,
 	    "logout: %ld, cookie cleared", r.status);
 	it_resp_free(&r);
 	buf_reset(&j.session);
 	buf_adds(&j.session, old.ptr);
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 303, "the old cookie after logout: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "login") >= 1, "audit: login");
@@ -448,53 +318,53 @@ test_login_logout(void)
 	buf_release(&body);
 	buf_release(&old);
 	buf_release(&c);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 static void
 test_csrf(void)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf body = BUF_INIT;
 	char tok[65];
 
-	login(&j, email1, PASSWORD, NULL, &r);
+	it_login(&j, email1, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303, "login: %ld", r.status);
 	it_resp_free(&r);
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(it_csrf_of(&r, tok), "token on /account");
 	it_resp_free(&r);
 
-	post(&j, "/logout", "", &r);
+	it_post(&j, "/logout", "", &r);
 	IT_CHECK(r.status == 403, "POST without a token: %ld", r.status);
 	check_html_headers(&r, "403");
 	it_resp_free(&r);
-	post(&j, "/logout", "csrf=0000000000000000000000000000000000000000000000000000000000000000",
+	it_post(&j, "/logout", "csrf=0000000000000000000000000000000000000000000000000000000000000000",
 	    &r);
 	IT_CHECK(r.status == 403, "POST with a wrong token: %ld", r.status);
 	it_resp_free(&r);
 	buf_addf(&body, "csrf=%s", tok);
-	send(&j, "POST", "/logout", body.ptr, "https://evil.example", "", &r);
+	it_send(&j, "POST", "/logout", body.ptr, "https://evil.example", "", &r);
 	IT_CHECK(r.status == 403, "cross-site Origin: %ld", r.status);
 	it_resp_free(&r);
-	send(&j, "POST", "/logout", body.ptr, "", "cross-site", &r);
+	it_send(&j, "POST", "/logout", body.ptr, "", "cross-site", &r);
 	IT_CHECK(r.status == 403, "Sec-Fetch-Site cross-site: %ld", r.status);
 	it_resp_free(&r);
-	send(&j, "POST", "/logout", body.ptr, "null", "", &r);
+	it_send(&j, "POST", "/logout", body.ptr, "null", "", &r);
 	IT_CHECK(r.status == 403, "Origin null: %ld", r.status);
 	it_resp_free(&r);
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 200, "still logged in after the refusals: %ld", r.status);
 	it_resp_free(&r);
 
 	/* Login CSRF: an anonymous form needs the pre-session cookie's token. */
-	jar_free(&j);
-	post(&j, "/login", "email=a%40example.com&password=whatever1234", &r);
+	it_jar_free(&j);
+	it_post(&j, "/login", "email=a%40example.com&password=whatever1234", &r);
 	IT_CHECK(r.status == 403, "login without a token: %ld", r.status);
 	it_resp_free(&r);
 	buf_release(&body);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 static void
@@ -503,29 +373,29 @@ test_open_redirect(void)
 	static const char *const bad[] = { "//evil.example", "/\\evil.example",
 		"https:evil.example", "javascript:alert(1)", "https://evil.example/",
 		"/\t/evil.example", "" };
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf loc = BUF_INIT;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		jar_free(&j);
-		login(&j, email1, PASSWORD, bad[i], &r);
+		it_jar_free(&j);
+		it_login(&j, email1, PASSWORD, bad[i], &r);
 		it_header(&r, "Location", &loc);
 		IT_CHECK(r.status == 303 && strcmp(loc.ptr, "/account") == 0,
 		    "next=%s led to %ld %s", bad[i], r.status, loc.ptr);
 		it_resp_free(&r);
 	}
-	jar_free(&j);
-	login(&j, email1, PASSWORD, "/account?tab=sessions", &r);
+	it_jar_free(&j);
+	it_login(&j, email1, PASSWORD, "/account?tab=sessions", &r);
 	IT_CHECK(it_header_is(&r, "Location", "/account?tab=sessions"), "a local next is kept");
 	it_resp_free(&r);
 	/* The login page keeps a local next in its form, and drops the others. */
-	get(&j, "/login?next=%2F%2Fevil.example", &r);
+	it_get(&j, "/login?next=%2F%2Fevil.example", &r);
 	IT_CHECK(strstr(r.body.ptr, "evil.example") == NULL, "//evil is not echoed");
 	it_resp_free(&r);
 	buf_release(&loc);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 static double
@@ -540,7 +410,7 @@ now_s(void)
 static void
 test_throttle(void)
 {
-	struct jar j = JAR_INIT, elsewhere = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT, elsewhere = IT_JAR_INIT;
 	struct it_resp r, u;
 	char unknown[96];
 	double t0, known_s = 0, unknown_s = 0;
@@ -549,10 +419,10 @@ test_throttle(void)
 	snprintf(unknown, sizeof(unknown), "nobody-%ld@example.com", (long)time(NULL));
 	for (i = 0; i < 5; i++) {
 		t0 = now_s();
-		login(&j, email1, "wrong password, surely", NULL, &r);
+		it_login(&j, email1, "wrong password, surely", NULL, &r);
 		known_s += now_s() - t0;
 		t0 = now_s();
-		login(&j, unknown, "wrong password, surely", NULL, &u);
+		it_login(&j, unknown, "wrong password, surely", NULL, &u);
 		unknown_s += now_s() - t0;
 		IT_CHECK(r.status == 401 && u.status == 401 &&
 		    strstr(r.body.ptr, "Wrong email or password.") &&
@@ -563,8 +433,8 @@ test_throttle(void)
 	}
 	/* argon2id runs for unknown emails too: the times are alike. */
 	IT_CHECK(unknown_s > known_s * 0.5, "unknown email %.3fs vs known %.3fs", unknown_s, known_s);
-	login(&j, email1, PASSWORD, NULL, &r);
-	login(&j, unknown, "wrong password, surely", NULL, &u);
+	it_login(&j, email1, PASSWORD, NULL, &r);
+	it_login(&j, unknown, "wrong password, surely", NULL, &u);
 	IT_CHECK(r.status == 429 && u.status == 429 && strstr(r.body.ptr, "Too many") &&
 	    strstr(u.body.ptr, "Too many"), "throttled alike: known %ld, unknown %ld",
 	    r.status, u.status);
@@ -572,36 +442,36 @@ test_throttle(void)
 	it_resp_free(&u);
 	/* The real user elsewhere is not locked out. */
 	elsewhere.iface = OTHER_IFACE;
-	login(&elsewhere, email1, PASSWORD, NULL, &r);
+	it_login(&elsewhere, email1, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303, "login from another address: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "login.failed") >= 5, "audit: failures");
-	jar_free(&elsewhere);
-	jar_free(&j);
+	it_jar_free(&elsewhere);
+	it_jar_free(&j);
 }
 
 static void
 test_reset(void)
 {
-	struct jar j = JAR_INIT, a = JAR_INIT, b = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT, a = IT_JAR_INIT, b = IT_JAR_INIT;
 	struct it_resp r, u;
 	struct buf f = BUF_INIT, path = BUF_INIT, path1 = BUF_INIT;
 	char tok[64], unknown[96];
 
 	/* The user has sessions in two browsers (from an unthrottled address). */
 	a.iface = b.iface = j.iface = OTHER_IFACE;
-	login(&a, email1, PASSWORD, NULL, &r);
+	it_login(&a, email1, PASSWORD, NULL, &r);
 	it_resp_free(&r);
-	login(&b, email1, PASSWORD, NULL, &r);
+	it_login(&b, email1, PASSWORD, NULL, &r);
 	it_resp_free(&r);
 	IT_CHECK(a.session.len > 0 && b.session.len > 0, "two sessions");
 
 	snprintf(unknown, sizeof(unknown), "nobody-else-%ld@example.com", (long)time(NULL));
 	it_form_add(&f, "email", email1);
-	submit(&j, "/forgot", "/forgot", f.ptr, &r);
+	it_submit(&j, "/forgot", "/forgot", f.ptr, &r);
 	buf_reset(&f);
 	it_form_add(&f, "email", unknown);
-	submit(&j, "/forgot", "/forgot", f.ptr, &u);
+	it_submit(&j, "/forgot", "/forgot", f.ptr, &u);
 	IT_CHECK(r.status == 200 && u.status == 200 && strstr(r.body.ptr, "If an account exists") &&
 	    strstr(u.body.ptr, "If an account exists"), "same answer: %ld, %ld", r.status, u.status);
 	it_resp_free(&r);
@@ -613,50 +483,50 @@ test_reset(void)
 	/* A second request voids the first link. */
 	buf_reset(&f);
 	it_form_add(&f, "email", email1);
-	submit(&j, "/forgot", "/forgot", f.ptr, &r);
+	it_submit(&j, "/forgot", "/forgot", f.ptr, &r);
 	it_resp_free(&r);
 	IT_CHECK(mail_token(email1, tok), "a second reset mail");
 	buf_addf(&path, "/reset?token=%s", tok);
-	get(&j, path1.ptr, &r);
+	it_get(&j, path1.ptr, &r);
 	IT_CHECK(r.status == 400, "the first link after a second request: %ld", r.status);
 	it_resp_free(&r);
 
 	buf_reset(&f);
 	it_form_add(&f, "token", tok);
 	it_form_add(&f, "password", "too short");
-	submit(&j, path.ptr, "/reset", f.ptr, &r);
+	it_submit(&j, path.ptr, "/reset", f.ptr, &r);
 	IT_CHECK(r.status == 422, "a short new password: %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&f);
 	it_form_add(&f, "token", tok);
 	it_form_add(&f, "password", PASSWORD2);
-	submit(&j, path.ptr, "/reset", f.ptr, &r);
+	it_submit(&j, path.ptr, "/reset", f.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Password changed"), "reset: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_SESSIONS_OF_EMAIL, email1, NULL) == 0, "every session ended");
-	get(&a, "/account", &r);
+	it_get(&a, "/account", &r);
 	IT_CHECK(r.status == 303, "an old session after the reset: %ld", r.status);
 	it_resp_free(&r);
-	get(&j, path.ptr, &r);
+	it_get(&j, path.ptr, &r);
 	IT_CHECK(r.status == 400, "the used link again: %ld", r.status);
 	it_resp_free(&r);
-	submit(&j, "/forgot", "/reset", f.ptr, &r);
+	it_submit(&j, "/forgot", "/reset", f.ptr, &r);
 	IT_CHECK(r.status == 400, "posting the used token again: %ld", r.status);
 	it_resp_free(&r);
 
-	login(&j, email1, PASSWORD, NULL, &r);
+	it_login(&j, email1, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 401, "the old password: %ld", r.status);
 	it_resp_free(&r);
-	login(&j, email1, PASSWORD2, NULL, &r);
+	it_login(&j, email1, PASSWORD2, NULL, &r);
 	IT_CHECK(r.status == 303, "the new password: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "password.reset") == 1, "audit: reset");
 	buf_release(&path1);
 	buf_release(&path);
 	buf_release(&f);
-	jar_free(&a);
-	jar_free(&b);
-	jar_free(&j);
+	it_jar_free(&a);
+	it_jar_free(&b);
+	it_jar_free(&j);
 }
 
 /* The id of the first session form on an account page whose row is not "this device". */
@@ -675,60 +545,60 @@ other_session_id(const struct it_resp *r)
 static void
 test_sessions_end(void)
 {
-	struct jar a = JAR_INIT, b = JAR_INIT, o = JAR_INIT;
+	struct it_jar a = IT_JAR_INIT, b = IT_JAR_INIT, o = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf body = BUF_INIT;
 	char tok[65];
 	long long bid = -1, oid;
 
 	a.iface = b.iface = o.iface = OTHER_IFACE;
-	login(&b, email1, PASSWORD2, NULL, &r);
+	it_login(&b, email1, PASSWORD2, NULL, &r);
 	it_resp_free(&r);
-	get(&b, "/account", &r);
+	it_get(&b, "/account", &r);
 	bid = other_session_id(&r);	/* b's only session: its own */
 	it_resp_free(&r);
-	login(&a, email1, PASSWORD2, NULL, &r);
+	it_login(&a, email1, PASSWORD2, NULL, &r);
 	it_resp_free(&r);
-	get(&a, "/account", &r);
+	it_get(&a, "/account", &r);
 	IT_CHECK(r.status == 200 && it_csrf_of(&r, tok) && bid > 0, "account page of a");
 	it_resp_free(&r);
 
 	/* Another organisation's user: their session id answers 404, like a missing one. */
-	login(&o, email2, PASSWORD, NULL, &r);
+	it_login(&o, email2, PASSWORD, NULL, &r);
 	it_resp_free(&r);
-	get(&o, "/account", &r);
+	it_get(&o, "/account", &r);
 	oid = other_session_id(&r);
 	it_resp_free(&r);
 	buf_addf(&body, "csrf=%s&session=%lld", tok, oid);
-	post(&a, "/account/sessions/end", body.ptr, &r);
+	it_post(&a, "/account/sessions/end", body.ptr, &r);
 	IT_CHECK(r.status == 404, "another user's session: %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&body);
 	buf_addf(&body, "csrf=%s&session=999999999", tok);
-	post(&a, "/account/sessions/end", body.ptr, &r);
+	it_post(&a, "/account/sessions/end", body.ptr, &r);
 	IT_CHECK(r.status == 404, "a missing session: %ld", r.status);
 	it_resp_free(&r);
-	get(&o, "/account", &r);
+	it_get(&o, "/account", &r);
 	IT_CHECK(r.status == 200, "the other user is still logged in: %ld", r.status);
 	it_resp_free(&r);
 
 	buf_reset(&body);
 	buf_addf(&body, "csrf=%s&session=%lld", tok, bid);
-	post(&a, "/account/sessions/end", body.ptr, &r);
+	it_post(&a, "/account/sessions/end", body.ptr, &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account"), "end b: %ld", r.status);
 	it_resp_free(&r);
-	get(&b, "/account", &r);
+	it_get(&b, "/account", &r);
 	IT_CHECK(r.status == 303, "b after it was ended: %ld", r.status);
 	it_resp_free(&r);
-	get(&a, "/account", &r);
+	it_get(&a, "/account", &r);
 	IT_CHECK(r.status == 200, "a is still logged in: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(db_count_str(STMT_AUDIT_COUNT, email1, "session.ended") == 1,
 	    "audit: session ended");
 	buf_release(&body);
-	jar_free(&a);
-	jar_free(&b);
-	jar_free(&o);
+	it_jar_free(&a);
+	it_jar_free(&b);
+	it_jar_free(&o);
 }
 
 /* Run stmt on the session whose cookie is tok (with an integer first when arg >= 0). */
@@ -757,7 +627,7 @@ session_update(enum stmt s, long long arg, const struct buf *tok)
 static void
 test_session_fixation(void)
 {
-	struct jar victim = JAR_INIT, attacker = JAR_INIT;
+	struct it_jar victim = IT_JAR_INIT, attacker = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf planted = BUF_INIT;
 	char rnd[SESSION_TOKEN_LEN + 1];
@@ -768,16 +638,16 @@ test_session_fixation(void)
 	/* A made-up token of the right shape: ignored, never stored. */
 	it_token(rnd, SESSION_TOKEN_LEN);
 	buf_adds(&victim.session, rnd);
-	get(&victim, "/account", &r);
+	it_get(&victim, "/account", &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount"),
 	    "a planted unknown token is no session: %ld", r.status);
 	it_resp_free(&r);
-	get(&victim, "/login", &r);
+	it_get(&victim, "/login", &r);
 	IT_CHECK(r.status == 200, "the login page with a planted token: %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&victim.session);
 	buf_adds(&victim.session, rnd);
-	login(&victim, email2, PASSWORD, NULL, &r);
+	it_login(&victim, email2, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303 && victim.session.len == SESSION_TOKEN_LEN &&
 	    strcmp(victim.session.ptr, rnd) != 0,
 	    "login over a planted unknown token sets a new one: %ld", r.status);
@@ -786,36 +656,36 @@ test_session_fixation(void)
 	db_arg_blob(&a, hash, sizeof(hash));
 	IT_CHECK(it_db_int(db, STMT_SESSIONS_BY_HASH, &a, 0) == 0,
 	    "the planted token was never stored");
-	get(&victim, "/account", &r);
+	it_get(&victim, "/account", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, email2), "the victim's own session: %ld",
 	    r.status);
 	it_resp_free(&r);
-	jar_free(&victim);
+	it_jar_free(&victim);
 
 	/* The attacker's own live session planted: login replaces (and ends) it. */
-	login(&attacker, email1, PASSWORD2, NULL, &r);
+	it_login(&attacker, email1, PASSWORD2, NULL, &r);
 	IT_CHECK(r.status == 303 && attacker.session.len > 0, "the attacker logs in: %ld", r.status);
 	it_resp_free(&r);
 	buf_adds(&planted, attacker.session.ptr);
 	victim.iface = OTHER_IFACE;
 	buf_adds(&victim.session, planted.ptr);
-	login(&victim, email2, PASSWORD, NULL, &r);
+	it_login(&victim, email2, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303 && victim.session.len == SESSION_TOKEN_LEN &&
 	    strcmp(victim.session.ptr, planted.ptr) != 0,
 	    "login over a planted live token sets a new one: %ld", r.status);
 	it_resp_free(&r);
-	get(&attacker, "/account", &r);
+	it_get(&attacker, "/account", &r);
 	IT_CHECK(r.status == 303 && strstr(r.body.ptr, email2) == NULL,
 	    "the planted token opens neither account: %ld", r.status);
 	it_resp_free(&r);
-	get(&victim, "/account", &r);
+	it_get(&victim, "/account", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, email2) && !strstr(r.body.ptr, email1),
 	    "the victim is logged in as themself: %ld", r.status);
 	it_resp_free(&r);
 	db_args_free(&a);
 	buf_release(&planted);
-	jar_free(&victim);
-	jar_free(&attacker);
+	it_jar_free(&victim);
+	it_jar_free(&attacker);
 }
 
 /*
@@ -826,43 +696,43 @@ test_session_fixation(void)
 static void
 test_session_expiry(void)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 
 	j.iface = OTHER_IFACE;
-	login(&j, email2, PASSWORD, NULL, &r);
+	it_login(&j, email2, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303 && j.session.len > 0, "login: %ld", r.status);
 	it_resp_free(&r);
 	/* Just inside the idle window: still good, and the use refreshes it. */
 	IT_CHECK(session_update(STMT_SESSION_IDLE, SESSION_IDLE_SECONDS - 120, &j.session),
 	    "age the session to just under the idle timeout");
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 200, "a session used %d s ago: %ld", SESSION_IDLE_SECONDS - 120,
 	    r.status);
 	it_resp_free(&r);
 	IT_CHECK(session_update(STMT_SESSION_IDLE, SESSION_IDLE_SECONDS + 1, &j.session),
 	    "age the session past the idle timeout");
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount"),
 	    "an idle session is refused: %ld", r.status);
 	it_resp_free(&r);
 
-	jar_free(&j);
+	it_jar_free(&j);
 	j.iface = OTHER_IFACE;
-	login(&j, email2, PASSWORD, NULL, &r);
+	it_login(&j, email2, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303 && j.session.len > 0, "login again: %ld", r.status);
 	it_resp_free(&r);
-	get(&j, "/account/settings", &r);
+	it_get(&j, "/account/settings", &r);
 	IT_CHECK(r.status == 200, "the new session works: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(session_update(STMT_SESSION_EXPIRE, -1, &j.session),
 	    "set expires_at in the past");
-	get(&j, "/account/settings", &r);
+	it_get(&j, "/account/settings", &r);
 	IT_CHECK(r.status == 303 &&
 	    it_header_is(&r, "Location", "/login?next=%2Faccount%2Fsettings"),
 	    "an expired session is refused: %ld", r.status);
 	it_resp_free(&r);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 /*
@@ -875,7 +745,7 @@ test_xss_user_fields(void)
 {
 	static const char *const pages[] = { "/account", "/account/settings", "/account/org",
 		"/account/audit" };
-	struct jar j = JAR_INIT, h = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT, h = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf f = BUF_INIT, esc = BUF_INIT;
 	char addr[96];
@@ -896,49 +766,49 @@ test_xss_user_fields(void)
 			buf_addch(&esc, *p);
 	}
 	j.iface = OTHER_IFACE;
-	login(&j, addr, "a wrong password, echoed", NULL, &r);
+	it_login(&j, addr, "a wrong password, echoed", NULL, &r);
 	IT_CHECK(r.status == 401 && strstr(r.body.ptr, addr) == NULL &&
 	    strstr(r.body.ptr, esc.ptr) != NULL, "the login form echoes the address escaped");
 	it_resp_free(&r);
-	login(&j, addr, PASSWORD, NULL, &r);
+	it_login(&j, addr, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303, "login as %s: %ld", addr, r.status);
 	it_resp_free(&r);
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-		get(&j, pages[i], &r);
+		it_get(&j, pages[i], &r);
 		IT_CHECK(r.status == 200 && strstr(r.body.ptr, addr) == NULL &&
 		    strstr(r.body.ptr, esc.ptr) != NULL,
 		    "%s: the address only escaped (status %ld)", pages[i], r.status);
 		IT_CHECK(strstr(r.body.ptr, "<script") == NULL, "%s: no script element", pages[i]);
 		it_resp_free(&r);
 	}
-	jar_free(&j);
+	it_jar_free(&j);
 
 	/* An address with markup is refused, and not echoed as markup. */
 	it_form_add(&f, "email", "\"><script>alert(4)</script>@example.com");
 	it_form_add(&f, "org", "Org");
 	it_form_add(&f, "password", PASSWORD);
-	submit(&j, "/signup", "/signup", f.ptr, &r);
+	it_submit(&j, "/signup", "/signup", f.ptr, &r);
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "<script>alert(4)") == NULL,
 	    "a markup address: %ld", r.status);
 	it_resp_free(&r);
-	jar_free(&j);
+	it_jar_free(&j);
 
 	/* The browser in the session list comes from User-Agent: inert too. */
 	h.iface = j.iface = OTHER_IFACE;
 	h.ua = "Mozilla/5.0 <script>alert(5)</script> Chrome/1<b>.0 \"><img src=x> Firefox/2<i>";
-	login(&h, email2, PASSWORD, NULL, &r);
+	it_login(&h, email2, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 303, "login with a hostile User-Agent: %ld", r.status);
 	it_resp_free(&r);
-	login(&j, email2, PASSWORD, NULL, &r);
+	it_login(&j, email2, PASSWORD, NULL, &r);
 	it_resp_free(&r);
-	get(&j, "/account", &r);
+	it_get(&j, "/account", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "<script") == NULL &&
 	    strstr(r.body.ptr, "<img") == NULL && strstr(r.body.ptr, "<b>") == NULL &&
 	    strstr(r.body.ptr, "<i>") == NULL,
 	    "the session list names the hostile browser inertly: %ld", r.status);
 	it_resp_free(&r);
-	jar_free(&h);
-	jar_free(&j);
+	it_jar_free(&h);
+	it_jar_free(&j);
 	buf_release(&esc);
 	buf_release(&f);
 }

@@ -68,118 +68,13 @@ static struct db	*db;
 static char		 eo[96], ea[96], ev[96], ex[96];
 static long long	 org_o, org_v, org_x;
 
-/* A browser's cookies for this site: the session and the pre-session one. */
-struct jar {
-	struct buf	session;
-	struct buf	pre;
-	const char	*iface;
-};
-
-#define JAR_INIT { BUF_INIT, BUF_INIT, NULL }
-
-static void
-jar_free(struct jar *j)
-{
-	buf_release(&j->session);
-	buf_release(&j->pre);
-}
 
 
-static void
-jar_update(struct jar *j, const struct it_resp *r)
-{
-	struct buf line = BUF_INIT;
-	struct buf *dst;
-	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
-	size_t i, n;
-
-	for (i = 0; i < 2; i++) {
-		dst = i == 0 ? &j->session : &j->pre;
-		if (!it_set_cookie(r, names[i], &line))
-			continue;
-		buf_reset(dst);
-		if (strstr(line.ptr, "Max-Age=0") != NULL)
-			continue;
-		n = strcspn(line.ptr, ";");
-		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
-	}
-	buf_release(&line);
-}
-
-/*
- * One request as a browser on this site sends it: its cookies, and for a
- * POST the same-site Origin and Sec-Fetch-Site (unless origin or site
- * says otherwise: "" leaves the header out).
- */
-static void
-send(struct jar *j, const char *method, const char *path, const char *body,
-    const char *origin, const char *site, struct it_resp *out)
-{
-	struct it_req rq;
-	struct buf cookie = BUF_INIT, sfs = BUF_INIT;
-	int post = strcmp(method, "POST") == 0, k = 0;
-
-	memset(&rq, 0, sizeof(rq));
-	memset(out, 0, sizeof(*out));
-	rq.method = method;
-	rq.path = path;
-	rq.iface = j->iface;
-	if (post) {
-		rq.ctype = "application/x-www-form-urlencoded";
-		rq.body = body ? body : "";
-		rq.len = strlen(rq.body);
-		origin = origin ? origin : it_url();
-		rq.origin = *origin ? origin : NULL;
-		site = site ? site : "same-origin";
-		if (*site) {
-			buf_addf(&sfs, "Sec-Fetch-Site: %s", site);
-			rq.extra[k++] = sfs.ptr;
-		}
-	}
-	if (j->session.len > 0 || j->pre.len > 0) {
-		buf_adds(&cookie, "Cookie: ");
-		if (j->session.len > 0)
-			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
-		if (j->pre.len > 0)
-			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
-		rq.extra[k++] = cookie.ptr;
-	}
-	rq.extra[k] = NULL;
-	(void)it_http(&rq, out);
-	jar_update(j, out);
-	buf_release(&cookie);
-	buf_release(&sfs);
-}
-
-static void
-get(struct jar *j, const char *path, struct it_resp *out)
-{
-	send(j, "GET", path, NULL, NULL, NULL, out);
-}
-
-static void
-post(struct jar *j, const char *path, const char *body, struct it_resp *out)
-{
-	send(j, "POST", path, body, NULL, NULL, out);
-}
 
 
-/* GET page, then POST fields (with the page's token) to action. */
-static void
-submit(struct jar *j, const char *page, const char *action, const char *fields,
-    struct it_resp *out)
-{
-	struct it_resp form;
-	struct buf body = BUF_INIT;
-	char tok[65];
 
-	get(j, page, &form);
-	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
-	buf_addf(&body, "csrf=%s%s%s", tok, *fields ? "&" : "", fields);
-	post(j, action, body.ptr, out);
-	it_resp_free(&form);
-	buf_release(&body);
-}
+
+
 
 
 
@@ -224,52 +119,29 @@ db_count_str(enum stmt s, const char *a1, const char *a2)
 	return n;
 }
 
-static void
-signup(struct jar *j, const char *email, const char *org, const char *pw, struct it_resp *out)
-{
-	struct buf f = BUF_INIT;
 
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "org", org);
-	it_form_add(&f, "password", pw);
-	submit(j, "/signup", "/signup", f.ptr, out);
-	buf_release(&f);
-}
-
-static void
-login(struct jar *j, const char *email, const char *pw, const char *next, struct it_resp *out)
-{
-	struct buf f = BUF_INIT;
-
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "password", pw);
-	if (next != NULL)
-		it_form_add(&f, "next", next);
-	submit(j, "/login", "/login", f.ptr, out);
-	buf_release(&f);
-}
 
 /* Sign up and verify a user; 1 when both worked. */
 static int
 make_user(const char *email, const char *org)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf path = BUF_INIT;
 	char tok[64];
 	int ok;
 
-	signup(&j, email, org, PASSWORD, &r);
+	it_signup(&j, email, org, PASSWORD, &r);
 	ok = r.status == 200 && mail_token(email, tok);
 	it_resp_free(&r);
 	if (ok) {
 		buf_addf(&path, "/verify?token=%s", tok);
-		get(&j, path.ptr, &r);
+		it_get(&j, path.ptr, &r);
 		ok = r.status == 200;
 		it_resp_free(&r);
 	}
 	buf_release(&path);
-	jar_free(&j);
+	it_jar_free(&j);
 	return ok;
 }
 
@@ -314,7 +186,7 @@ sessions_in(const char *email, long long org)
 
 /* The organisation the jar's session works in; 0 when none. */
 static long long
-session_org(const struct jar *j)
+session_org(const struct it_jar *j)
 {
 	struct db_args a = DB_ARGS_INIT;
 	unsigned char hash[CRYPT_SHA256_LEN];
@@ -335,11 +207,11 @@ audits(const char *email, const char *action)
 
 /* POST fields (formatted) to action with a token from /account/org; the status. */
 static long
-org_post(struct jar *j, const char *action, const char *fmt, ...)
+org_post(struct it_jar *j, const char *action, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static long
-org_post(struct jar *j, const char *action, const char *fmt, ...)
+org_post(struct it_jar *j, const char *action, const char *fmt, ...)
 {
 	struct it_resp r;
 	struct buf f = BUF_INIT;
@@ -349,7 +221,7 @@ org_post(struct jar *j, const char *action, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&f, fmt, ap);
 	va_end(ap);
-	submit(j, "/account/org", action, f.ptr, &r);
+	it_submit(j, "/account/org", action, f.ptr, &r);
 	st = r.status;
 	it_resp_free(&r);
 	buf_release(&f);
@@ -357,19 +229,19 @@ org_post(struct jar *j, const char *action, const char *fmt, ...)
 }
 
 static long
-login_as(struct jar *j, const char *email)
+login_as(struct it_jar *j, const char *email)
 {
 	struct it_resp r;
 	long st;
 
-	jar_free(j);
-	login(j, email, PASSWORD, NULL, &r);
+	it_jar_free(j);
+	it_login(j, email, PASSWORD, NULL, &r);
 	st = r.status;
 	it_resp_free(&r);
 	return st;
 }
 
-static struct jar	jo = JAR_INIT, ja = JAR_INIT, jv = JAR_INIT, jx = JAR_INIT;
+static struct it_jar	jo = IT_JAR_INIT, ja = IT_JAR_INIT, jv = IT_JAR_INIT, jx = IT_JAR_INIT;
 
 /* ------------------------------------------------------------- tests */
 
@@ -392,21 +264,21 @@ test_setup(void)
 static void
 test_anonymous(void)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 
-	get(&j, "/account/org", &r);
+	it_get(&j, "/account/org", &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login?next=%2Faccount%2Forg"),
 	    "GET /account/org without a session: %ld", r.status);
 	it_resp_free(&r);
-	post(&j, "/account/org/invite", "email=a%40example.com&role=viewer", &r);
+	it_post(&j, "/account/org/invite", "email=a%40example.com&role=viewer", &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login"),
 	    "POST /account/org/invite without a session: %ld", r.status);
 	it_resp_free(&r);
-	post(&j, "/account/org/switch", "org_id=1", &r);
+	it_post(&j, "/account/org/switch", "org_id=1", &r);
 	IT_CHECK(r.status == 303, "POST /account/org/switch without a session: %ld", r.status);
 	it_resp_free(&r);
-	jar_free(&j);
+	it_jar_free(&j);
 }
 
 static void
@@ -414,7 +286,7 @@ test_page_escapes(void)
 {
 	struct it_resp r;
 
-	get(&jo, "/account/org", &r);
+	it_get(&jo, "/account/org", &r);
 	IT_CHECK(r.status == 200, "GET /account/org: %ld", r.status);
 	IT_CHECK(strstr(r.body.ptr, "<script>alert(1)") == NULL &&
 	    strstr(r.body.ptr, "<img src=x") == NULL && strstr(r.body.ptr, XSS_ESCAPED) != NULL,
@@ -428,7 +300,7 @@ test_page_escapes(void)
 
 /* Accept the newest invitation mailed to email, in jar j. */
 static long
-accept_mailed(struct jar *j, const char *email, char tok[64])
+accept_mailed(struct it_jar *j, const char *email, char tok[64])
 {
 	struct it_resp r;
 	struct buf path = BUF_INIT, f = BUF_INIT;
@@ -438,7 +310,7 @@ accept_mailed(struct jar *j, const char *email, char tok[64])
 		return -1;
 	buf_addf(&path, "/account/invite?token=%s", tok);
 	it_form_add(&f, "token", tok);
-	submit(j, path.ptr, "/account/invite", f.ptr, &r);
+	it_submit(j, path.ptr, "/account/invite", f.ptr, &r);
 	st = r.status;
 	it_resp_free(&r);
 	buf_release(&f);
@@ -449,7 +321,7 @@ accept_mailed(struct jar *j, const char *email, char tok[64])
 static void
 test_invitations(void)
 {
-	struct jar anon = JAR_INIT;
+	struct it_jar anon = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf path = BUF_INIT, f = BUF_INIT;
 	char tok[64], tokv[64];
@@ -462,7 +334,7 @@ test_invitations(void)
 	buf_addf(&path, "/account/invite?token=%s", tokv);
 
 	/* Anonymous: the organisation, the role, and a way to log in back to here. */
-	get(&anon, path.ptr, &r);
+	it_get(&anon, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, XSS_ESCAPED) != NULL &&
 	    strstr(r.body.ptr, "<script>alert(1)") == NULL && strstr(r.body.ptr, "viewer") &&
 	    strstr(r.body.ptr, "/login?next=%2Faccount%2Finvite%3Ftoken%3D") != NULL &&
@@ -470,37 +342,37 @@ test_invitations(void)
 	    "invitation page, logged out: %ld", r.status);
 	it_resp_free(&r);
 	it_form_add(&f, "token", tokv);
-	post(&anon, "/account/invite", f.ptr, &r);
+	it_post(&anon, "/account/invite", f.ptr, &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/login"),
 	    "accepting logged out: %ld", r.status);
 	it_resp_free(&r);
 
 	/* Bound to the invited address: someone else cannot take it. */
-	get(&jx, path.ptr, &r);
+	it_get(&jx, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "was sent to") &&
 	    strstr(r.body.ptr, "action=\"/account/invite\"") == NULL,
 	    "invitation page as another user: %ld", r.status);
 	it_resp_free(&r);
-	submit(&jx, path.ptr, "/account/invite", f.ptr, &r);
+	it_submit(&jx, path.ptr, "/account/invite", f.ptr, &r);
 	IT_CHECK(r.status == 403, "another user accepts: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(role_in(ex, org_o) == R_NONE, "the outsider did not join");
 
 	/* The invited user accepts, once. */
-	get(&jv, path.ptr, &r);
+	it_get(&jv, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "action=\"/account/invite\""),
 	    "invitation page as the invited user: %ld", r.status);
 	it_resp_free(&r);
-	submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
+	it_submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
 	IT_CHECK(r.status == 303 && it_header_is(&r, "Location", "/account/org"),
 	    "the viewer accepts: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(role_in(ev, org_o) == R_VIEWER, "the viewer is a viewer of the owner's org");
 	IT_CHECK(session_org(&jv) == org_o, "the viewer's session works in the new org");
-	submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
+	it_submit(&jv, path.ptr, "/account/invite", f.ptr, &r);
 	IT_CHECK(r.status == 400, "the same invitation twice: %ld", r.status);
 	it_resp_free(&r);
-	get(&anon, path.ptr, &r);
+	it_get(&anon, path.ptr, &r);
 	IT_CHECK(r.status == 400, "the used link: %ld", r.status);
 	it_resp_free(&r);
 
@@ -509,7 +381,7 @@ test_invitations(void)
 	IT_CHECK(accept_mailed(&ja, ea, tok) == 303, "the admin accepts");
 	IT_CHECK(role_in(ea, org_o) == R_ADMIN, "the admin is an admin");
 
-	get(&jo, "/account/org", &r);
+	it_get(&jo, "/account/org", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, ev) && strstr(r.body.ptr, ea),
 	    "the members are listed");
 	it_resp_free(&r);
@@ -518,7 +390,7 @@ test_invitations(void)
 	    "audit: invite.accepted");
 	buf_release(&f);
 	buf_release(&path);
-	jar_free(&anon);
+	it_jar_free(&anon);
 }
 
 static void
@@ -534,7 +406,7 @@ test_viewer_matrix(void)
 	    "a pending invitation");
 	inv = db_count_str(STMT_INVITE_ID, pending.ptr, NULL);
 	IT_CHECK(inv > 0, "its id");
-	get(&jv, "/account/org", &r);
+	it_get(&jv, "/account/org", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "action=\"/account/org/invite\"") == NULL &&
 	    strstr(r.body.ptr, "action=\"/account/org/remove\"") == NULL &&
 	    strstr(r.body.ptr, "pending-") == NULL,
@@ -592,7 +464,7 @@ test_admin_matrix(void)
 	IT_CHECK(org_post(&ja, "/account/org/invite", "email=%s&role=viewer", pending.ptr) == 303,
 	    "admin invites a viewer");
 	inv = db_count_str(STMT_INVITE_ID, pending.ptr, NULL);
-	get(&ja, "/account/org", &r);
+	it_get(&ja, "/account/org", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, pending.ptr) != NULL,
 	    "the pending invitation is listed for admins");
 	it_resp_free(&r);
@@ -643,7 +515,7 @@ test_switch(void)
 	IT_CHECK(org_post(&jv, "/account/org/switch", "org_id=%lld", org_v) == 303,
 	    "switch to the viewer's own org");
 	IT_CHECK(session_org(&jv) == org_v, "the session works in it");
-	get(&jv, "/account/org", &r);
+	it_get(&jv, "/account/org", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Viewers own") != NULL &&
 	    strstr(r.body.ptr, XSS_ESCAPED) != NULL,
 	    "the page shows it, and lists the other org to switch to: %ld", r.status);
@@ -704,7 +576,7 @@ test_removed_session(void)
 {
 	struct it_resp r;
 
-	get(&jv, "/account/org", &r);
+	it_get(&jv, "/account/org", &r);
 	IT_CHECK(r.status == 303, "a removed member's session in that org is over: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(login_as(&jv, ev) == 303, "the removed member logs in again");
@@ -745,10 +617,10 @@ suite_init(void)
 static int
 suite_clean(void)
 {
-	jar_free(&jo);
-	jar_free(&ja);
-	jar_free(&jv);
-	jar_free(&jx);
+	it_jar_free(&jo);
+	it_jar_free(&ja);
+	it_jar_free(&jv);
+	it_jar_free(&jx);
 	db_close(db);
 	conf_free(&conf);
 	return 0;

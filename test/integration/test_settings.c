@@ -99,118 +99,13 @@ static char		 owner[96], admin[96], viewer[96], new_addr[96];
 static char		 other[96], lone[96];
 static long long	 org_a, org_other, org_lone;
 
-/* A browser's cookies for this site: the session and the pre-session one. */
-struct jar {
-	struct buf	session;
-	struct buf	pre;
-	const char	*iface;
-};
-
-#define JAR_INIT { BUF_INIT, BUF_INIT, NULL }
-
-static void
-jar_free(struct jar *j)
-{
-	buf_release(&j->session);
-	buf_release(&j->pre);
-}
 
 
-static void
-jar_update(struct jar *j, const struct it_resp *r)
-{
-	struct buf line = BUF_INIT;
-	struct buf *dst;
-	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
-	size_t i, n;
-
-	for (i = 0; i < 2; i++) {
-		dst = i == 0 ? &j->session : &j->pre;
-		if (!it_set_cookie(r, names[i], &line))
-			continue;
-		buf_reset(dst);
-		if (strstr(line.ptr, "Max-Age=0") != NULL)
-			continue;
-		n = strcspn(line.ptr, ";");
-		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
-	}
-	buf_release(&line);
-}
-
-/*
- * One request as a browser on this site sends it: its cookies, and for a
- * POST the same-site Origin and Sec-Fetch-Site (unless origin or site
- * says otherwise: "" leaves the header out).
- */
-static void
-send(struct jar *j, const char *method, const char *path, const char *body,
-    const char *origin, const char *site, struct it_resp *out)
-{
-	struct it_req rq;
-	struct buf cookie = BUF_INIT, sfs = BUF_INIT;
-	int post = strcmp(method, "POST") == 0, k = 0;
-
-	memset(&rq, 0, sizeof(rq));
-	memset(out, 0, sizeof(*out));
-	rq.method = method;
-	rq.path = path;
-	rq.iface = j->iface;
-	if (post) {
-		rq.ctype = "application/x-www-form-urlencoded";
-		rq.body = body ? body : "";
-		rq.len = strlen(rq.body);
-		origin = origin ? origin : it_url();
-		rq.origin = *origin ? origin : NULL;
-		site = site ? site : "same-origin";
-		if (*site) {
-			buf_addf(&sfs, "Sec-Fetch-Site: %s", site);
-			rq.extra[k++] = sfs.ptr;
-		}
-	}
-	if (j->session.len > 0 || j->pre.len > 0) {
-		buf_adds(&cookie, "Cookie: ");
-		if (j->session.len > 0)
-			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
-		if (j->pre.len > 0)
-			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
-		rq.extra[k++] = cookie.ptr;
-	}
-	rq.extra[k] = NULL;
-	(void)it_http(&rq, out);
-	jar_update(j, out);
-	buf_release(&cookie);
-	buf_release(&sfs);
-}
-
-static void
-get(struct jar *j, const char *path, struct it_resp *out)
-{
-	send(j, "GET", path, NULL, NULL, NULL, out);
-}
-
-static void
-post(struct jar *j, const char *path, const char *body, struct it_resp *out)
-{
-	send(j, "POST", path, body, NULL, NULL, out);
-}
 
 
-/* GET page, then POST fields (with the page's token) to action. */
-static void
-submit(struct jar *j, const char *page, const char *action, const char *fields,
-    struct it_resp *out)
-{
-	struct it_resp form;
-	struct buf body = BUF_INIT;
-	char tok[65];
 
-	get(j, page, &form);
-	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
-	buf_addf(&body, "csrf=%s&%s", tok, fields);
-	post(j, action, body.ptr, out);
-	it_resp_free(&form);
-	buf_release(&body);
-}
+
+
 
 
 
@@ -282,37 +177,16 @@ insert(enum stmt s, struct db_args *a)
 	return (long long)id;
 }
 
-static void
-signup(struct jar *j, const char *email, const char *org, const char *pw, struct it_resp *out)
-{
-	struct buf f = BUF_INIT;
 
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "org", org);
-	it_form_add(&f, "password", pw);
-	submit(j, "/signup", "/signup", f.ptr, out);
-	buf_release(&f);
-}
-
-static void
-login(struct jar *j, const char *email, const char *pw, struct it_resp *out)
-{
-	struct buf f = BUF_INIT;
-
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "password", pw);
-	submit(j, "/login", "/login", f.ptr, out);
-	buf_release(&f);
-}
 
 /* Log in and keep the cookie; 1 when it worked. */
 static int
-logged_in(struct jar *j, const char *email, const char *pw)
+logged_in(struct it_jar *j, const char *email, const char *pw)
 {
 	struct it_resp r;
 	int ok;
 
-	login(j, email, pw, &r);
+	it_login(j, email, pw, NULL, &r);
 	ok = r.status == 303 && j->session.len > 0;
 	it_resp_free(&r);
 	return ok;
@@ -320,7 +194,7 @@ logged_in(struct jar *j, const char *email, const char *pw)
 
 /* GET page, then POST the form fields a=v&... to action; the answer's status. */
 static long
-submit_status(struct jar *j, const char *page, const char *action, const char *k1,
+submit_status(struct it_jar *j, const char *page, const char *action, const char *k1,
     const char *v1, const char *k2, const char *v2, struct it_resp *out)
 {
 	struct buf f = BUF_INIT;
@@ -328,7 +202,7 @@ submit_status(struct jar *j, const char *page, const char *action, const char *k
 	it_form_add(&f, k1, v1);
 	if (k2 != NULL)
 		it_form_add(&f, k2, v2);
-	submit(j, page, action, f.ptr, out);
+	it_submit(j, page, action, f.ptr, out);
 	buf_release(&f);
 	return out->status;
 }
@@ -337,23 +211,23 @@ submit_status(struct jar *j, const char *page, const char *action, const char *k
 static int
 make_user(const char *email, const char *org)
 {
-	struct jar j = JAR_INIT;
+	struct it_jar j = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf path = BUF_INIT;
 	char tok[64];
 	int ok;
 
-	signup(&j, email, org, PASSWORD, &r);
+	it_signup(&j, email, org, PASSWORD, &r);
 	ok = r.status == 200 && mail_token(email, tok);
 	it_resp_free(&r);
 	if (ok) {
 		buf_addf(&path, "/verify?token=%s", tok);
-		get(&j, path.ptr, &r);
+		it_get(&j, path.ptr, &r);
 		ok = r.status == 200;
 		it_resp_free(&r);
 	}
 	buf_release(&path);
-	jar_free(&j);
+	it_jar_free(&j);
 	return ok;
 }
 
@@ -400,13 +274,13 @@ test_setup(void)
 static void
 test_password(void)
 {
-	struct jar a = JAR_INIT, b = JAR_INIT, c = JAR_INIT;
+	struct it_jar a = IT_JAR_INIT, b = IT_JAR_INIT, c = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf v = BUF_INIT, old = BUF_INIT, fresh = BUF_INIT;
 
 	IT_CHECK(logged_in(&a, owner, PASSWORD) && logged_in(&b, owner, PASSWORD),
 	    "two sessions of %s", owner);
-	get(&a, "/account/settings", &r);
+	it_get(&a, "/account/settings", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, owner) != NULL &&
 	    strstr(r.body.ptr, "action=\"/account/password\"") != NULL,
 	    "settings page: %ld", r.status);
@@ -424,7 +298,7 @@ test_password(void)
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "at least 12"), "a short new password: %ld",
 	    r.status);
 	it_resp_free(&r);
-	get(&b, "/account", &r);
+	it_get(&b, "/account", &r);
 	IT_CHECK(r.status == 200, "the other session lives after refusals: %ld", r.status);
 	it_resp_free(&r);
 
@@ -437,25 +311,25 @@ test_password(void)
 	/* Every session ends, this one too: this browser gets a new token. */
 	IT_CHECK(a.session.len == 43 && strcmp(a.session.ptr, old.ptr) != 0,
 	    "a new session cookie after the change (%zu characters)", a.session.len);
-	get(&a, "/account/settings?done=password", &r);
+	it_get(&a, "/account/settings?done=password", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Your password was changed"),
 	    "still logged in with the new cookie: %ld", r.status);
 	it_resp_free(&r);
 	buf_adds(&fresh, a.session.ptr);
 	buf_reset(&a.session);
 	buf_adds(&a.session, old.ptr);
-	get(&a, "/account", &r);
+	it_get(&a, "/account", &r);
 	IT_CHECK(r.status == 303, "this browser's old cookie is refused: %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&a.session);
 	buf_adds(&a.session, fresh.ptr);
-	get(&a, "/account", &r);
+	it_get(&a, "/account", &r);
 	IT_CHECK(r.status == 200, "the new cookie still works: %ld", r.status);
 	it_resp_free(&r);
-	get(&b, "/account", &r);
+	it_get(&b, "/account", &r);
 	IT_CHECK(r.status == 303, "the other session's cookie is refused: %ld", r.status);
 	it_resp_free(&r);
-	login(&c, owner, PASSWORD, &r);
+	it_login(&c, owner, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 401, "the old password: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(logged_in(&c, owner, PASSWORD2), "the new password logs in");
@@ -466,15 +340,15 @@ test_password(void)
 	buf_release(&fresh);
 	buf_release(&old);
 	buf_release(&v);
-	jar_free(&a);
-	jar_free(&b);
-	jar_free(&c);
+	it_jar_free(&a);
+	it_jar_free(&b);
+	it_jar_free(&c);
 }
 
 static void
 test_email(void)
 {
-	struct jar a = JAR_INIT, x = JAR_INIT;
+	struct it_jar a = IT_JAR_INIT, x = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf path = BUF_INIT;
 	long long before, uid = q_str(S_USER_ID, owner, NULL), other_mails;
@@ -498,31 +372,31 @@ test_email(void)
 	IT_CHECK(q_str(S_MAILS_TO, owner, NULL) == before + 1 && !mail_token(owner, tok),
 	    "a notice without a link to the old address");
 	IT_CHECK(mail_token(new_addr, tok), "a link to the new address");
-	get(&a, "/account/settings", &r);
+	it_get(&a, "/account/settings", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, new_addr) != NULL,
 	    "the pending change is shown: %ld", r.status);
 	it_resp_free(&r);
-	login(&x, new_addr, PASSWORD2, &r);
+	it_login(&x, new_addr, PASSWORD2, NULL, &r);
 	IT_CHECK(r.status == 401, "the new address before the link: %ld", r.status);
 	it_resp_free(&r);
 
 	/* Opened elsewhere, without a session: the token names the user. */
-	jar_free(&x);
+	it_jar_free(&x);
 	buf_addf(&path, "/account/email/confirm?token=%s", tok);
-	get(&x, path.ptr, &r);
+	it_get(&x, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, new_addr) != NULL,
 	    "the link changes the address: %ld", r.status);
 	it_resp_free(&r);
-	get(&x, path.ptr, &r);
+	it_get(&x, path.ptr, &r);
 	IT_CHECK(r.status == 400, "the link twice: %ld", r.status);
 	it_resp_free(&r);
-	get(&x, "/account/email/confirm?token=nope", &r);
+	it_get(&x, "/account/email/confirm?token=nope", &r);
 	IT_CHECK(r.status == 400, "a bad link: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_str(S_USER_ID, new_addr, NULL) == uid && q_str(S_USER_ID, owner, NULL) == 0,
 	    "the address changed");
 	IT_CHECK(q_str(S_AUDIT_COUNT, new_addr, "email.changed") == 1, "audit: email.changed");
-	login(&x, owner, PASSWORD2, &r);
+	it_login(&x, owner, PASSWORD2, NULL, &r);
 	IT_CHECK(r.status == 401, "the old address no longer logs in: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(logged_in(&x, new_addr, PASSWORD2), "the new address logs in");
@@ -537,8 +411,8 @@ test_email(void)
 	IT_CHECK(q_str(S_MAILS_TO, other, NULL) == other_mails + 1 && !mail_token(other, tok),
 	    "the taken address is told, without a link");
 	buf_release(&path);
-	jar_free(&a);
-	jar_free(&x);
+	it_jar_free(&a);
+	it_jar_free(&x);
 }
 
 /* The ids of the audit page's rows (id="eN"): how many, the smallest and largest. */
@@ -566,7 +440,7 @@ entry_ids(const char *body, long long *min, long long *max)
 static void
 test_audit(void)
 {
-	struct jar o = JAR_INIT, ad = JAR_INIT, vw = JAR_INIT, ot = JAR_INIT;
+	struct it_jar o = IT_JAR_INIT, ad = IT_JAR_INIT, vw = IT_JAR_INIT, ot = IT_JAR_INIT;
 	struct it_resp r;
 	struct db_args a = DB_ARGS_INIT;
 	struct buf path = BUF_INIT;
@@ -586,7 +460,7 @@ test_audit(void)
 
 	IT_CHECK(logged_in(&o, new_addr, PASSWORD2) && logged_in(&ad, admin, PASSWORD) &&
 	    logged_in(&vw, viewer, PASSWORD) && logged_in(&ot, other, PASSWORD), "four logins");
-	get(&o, "/account/audit", &r);
+	it_get(&o, "/account/audit", &r);
 	IT_CHECK(r.status == 200, "owner reads the audit log: %ld", r.status);
 	IT_CHECK(strstr(r.body.ptr, "password.changed") && strstr(r.body.ptr, "email.changed") &&
 	    strstr(r.body.ptr, "test.marker") && strstr(r.body.ptr, new_addr),
@@ -604,20 +478,20 @@ test_audit(void)
 	    "newest first");
 	it_resp_free(&r);
 
-	get(&ad, "/account/audit", &r);
+	it_get(&ad, "/account/audit", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "test.marker"), "admin reads it: %ld",
 	    r.status);
 	it_resp_free(&r);
-	get(&vw, "/account/audit", &r);
+	it_get(&vw, "/account/audit", &r);
 	IT_CHECK(r.status == 403 && strstr(r.body.ptr, "test.marker") == NULL,
 	    "viewer is refused: %ld", r.status);
 	it_resp_free(&r);
-	get(&ot, "/account/audit", &r);
+	it_get(&ot, "/account/audit", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "other-org-marker") &&
 	    strstr(r.body.ptr, "test.marker") == NULL && strstr(r.body.ptr, new_addr) == NULL,
 	    "the other organisation sees only its own: %ld", r.status);
 	it_resp_free(&r);
-	get(&vw, "/account/settings", &r);
+	it_get(&vw, "/account/settings", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "/account/audit") == NULL,
 	    "no audit link for a viewer: %ld", r.status);
 	it_resp_free(&r);
@@ -631,7 +505,7 @@ test_audit(void)
 		if (insert(S_AUDIT_ADD, &a) <= 0)
 			break;
 	}
-	get(&o, "/account/audit", &r);
+	it_get(&o, "/account/audit", &r);
 	n = entry_ids(r.body.ptr, &min, &max);
 	p = strstr(r.body.ptr, "class=\"older\" href=\"/account/audit?before=");
 	before = p ? strtoll(p + strlen("class=\"older\" href=\"/account/audit?before="), NULL, 10) : 0;
@@ -639,26 +513,26 @@ test_audit(void)
 	    "link before=%lld (smallest id %lld)", n, before, min);
 	it_resp_free(&r);
 	buf_addf(&path, "/account/audit?before=%lld", before);
-	get(&o, path.ptr, &r);
+	it_get(&o, path.ptr, &r);
 	n = entry_ids(r.body.ptr, &min2, &max2);
 	IT_CHECK(r.status == 200 && n > 0 && max2 < before, "the next page: %d rows below %lld, "
 	    "largest %lld", n, before, max2);
 	it_resp_free(&r);
-	get(&o, "/account/audit?before=x1", &r);
+	it_get(&o, "/account/audit?before=x1", &r);
 	IT_CHECK(r.status == 400, "a malformed before: %ld", r.status);
 	it_resp_free(&r);
 	buf_release(&path);
 	db_args_free(&a);
-	jar_free(&o);
-	jar_free(&ad);
-	jar_free(&vw);
-	jar_free(&ot);
+	it_jar_free(&o);
+	it_jar_free(&ad);
+	it_jar_free(&vw);
+	it_jar_free(&ot);
 }
 
 static void
 test_export(void)
 {
-	struct jar o = JAR_INIT;
+	struct it_jar o = IT_JAR_INIT;
 	struct it_resp r;
 	struct buf v = BUF_INIT;
 	json_object *doc = NULL, *p = NULL, *x, *t;
@@ -672,7 +546,7 @@ test_export(void)
 	IT_CHECK(r.status == 303, "a pending email change: %ld", r.status);
 	it_resp_free(&r);
 
-	get(&o, "/account/export", &r);
+	it_get(&o, "/account/export", &r);
 	IT_CHECK(r.status == 200, "export: %ld", r.status);
 	IT_CHECK(it_header(&r, "Content-Type", &v) == 1 &&
 	    strncmp(v.ptr, "application/json", 16) == 0, "Content-Type: %s", v.ptr);
@@ -707,13 +581,13 @@ test_export(void)
 	json_object_put(doc);
 	it_resp_free(&r);
 	buf_release(&v);
-	jar_free(&o);
+	it_jar_free(&o);
 }
 
 static void
 test_delete(void)
 {
-	struct jar o = JAR_INIT, vw = JAR_INIT, ln = JAR_INIT, x = JAR_INIT;
+	struct it_jar o = IT_JAR_INIT, vw = IT_JAR_INIT, ln = IT_JAR_INIT, x = IT_JAR_INIT;
 	struct it_resp r;
 	struct db_args a = DB_ARGS_INIT;
 	char key[23], domain[64];
@@ -721,13 +595,13 @@ test_delete(void)
 
 	/* The only owner of an organisation with members: refused, with the reason. */
 	IT_CHECK(logged_in(&o, new_addr, PASSWORD2), "login %s", new_addr);
-	get(&o, "/account/delete", &r);
+	it_get(&o, "/account/delete", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Settings Co") &&
 	    strstr(r.body.ptr, "only owner") && strstr(r.body.ptr, "action=\"/account/delete\"") == NULL,
 	    "the page explains the refusal: %ld", r.status);
 	it_resp_free(&r);
 	/* The form is not offered, but a POST is refused too. */
-	get(&o, "/account/settings", &r);
+	it_get(&o, "/account/settings", &r);
 	it_resp_free(&r);
 	submit_status(&o, "/account/settings", "/account/delete", "password", PASSWORD2,
 	    NULL, NULL, &r);
@@ -742,7 +616,7 @@ test_delete(void)
 	    NULL, NULL, &r);
 	IT_CHECK(r.status == 403, "a wrong password: %ld", r.status);
 	it_resp_free(&r);
-	get(&vw, "/account/delete", &r);
+	it_get(&vw, "/account/delete", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "action=\"/account/delete\"") &&
 	    strstr(r.body.ptr, "You will leave"), "the viewer's page: %ld", r.status);
 	it_resp_free(&r);
@@ -751,7 +625,7 @@ test_delete(void)
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Account deleted") && vw.session.len == 0,
 	    "the viewer's account is deleted: %ld", r.status);
 	it_resp_free(&r);
-	login(&x, viewer, PASSWORD, &r);
+	it_login(&x, viewer, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 401, "the deleted user cannot log in: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_str(S_USER_ID, viewer, NULL) == 0 && q_int(S_AUDIT_OF_USER, vid, NULL) == 0,
@@ -778,7 +652,7 @@ test_delete(void)
 	db_arg_int(&a, site);
 	IT_CHECK(insert(S_VISIT_ADD, &a) >= 0, "and a visit");
 	IT_CHECK(logged_in(&ln, lone, PASSWORD), "login %s", lone);
-	get(&ln, "/account/delete", &r);
+	it_get(&ln, "/account/delete", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Lone Co") &&
 	    strstr(r.body.ptr, "deleted with all their sites"), "the page says what goes: %ld",
 	    r.status);
@@ -793,14 +667,14 @@ test_delete(void)
 	    q_int(S_EVENTS_OF_SITE, site, NULL) == 0 && q_int(S_VISITS_OF_SITE, site, NULL) == 0,
 	    "the organisation, its site and its data are gone");
 	IT_CHECK(q_str(S_MAILS_TO, lone, NULL) == 0, "the mails to the address are gone");
-	login(&x, lone, PASSWORD, &r);
+	it_login(&x, lone, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 401, "%s cannot log in: %ld", lone, r.status);
 	it_resp_free(&r);
 	db_args_free(&a);
-	jar_free(&o);
-	jar_free(&vw);
-	jar_free(&ln);
-	jar_free(&x);
+	it_jar_free(&o);
+	it_jar_free(&vw);
+	it_jar_free(&ln);
+	it_jar_free(&x);
 }
 
 /* trackrctl next to this program in the build tree, or $TRACKR_CTL. */

@@ -490,3 +490,131 @@ it_header_is(const struct it_resp *r, const char *name, const char *want)
 	buf_release(&v);
 	return ok;
 }
+
+void
+it_jar_free(struct it_jar *j)
+{
+	buf_release(&j->session);
+	buf_release(&j->pre);
+}
+
+void
+it_jar_update(struct it_jar *j, const struct it_resp *r)
+{
+	struct buf line = BUF_INIT;
+	struct buf *dst;
+	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
+	size_t i, n;
+
+	for (i = 0; i < 2; i++) {
+		dst = i == 0 ? &j->session : &j->pre;
+		if (!it_set_cookie(r, names[i], &line))
+			continue;
+		buf_reset(dst);
+		if (strstr(line.ptr, "Max-Age=0") != NULL)
+			continue;
+		n = strcspn(line.ptr, ";");
+		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
+	}
+	buf_release(&line);
+}
+
+/*
+ * One request as a browser on this site sends it: its cookies, and for a
+ * POST the same-site Origin and Sec-Fetch-Site (unless origin or site
+ * says otherwise: "" leaves the header out).
+ */
+void
+it_send(struct it_jar *j, const char *method, const char *path, const char *body,
+    const char *origin, const char *site, struct it_resp *out)
+{
+	struct it_req rq;
+	struct buf cookie = BUF_INIT, sfs = BUF_INIT;
+	int post = strcmp(method, "POST") == 0, k = 0;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(out, 0, sizeof(*out));
+	rq.method = method;
+	rq.path = path;
+	rq.iface = j->iface;
+	rq.ua = j->ua;
+	if (post) {
+		rq.ctype = "application/x-www-form-urlencoded";
+		rq.body = body ? body : "";
+		rq.len = strlen(rq.body);
+		origin = origin ? origin : it_url();
+		rq.origin = *origin ? origin : NULL;
+		site = site ? site : "same-origin";
+		if (*site) {
+			buf_addf(&sfs, "Sec-Fetch-Site: %s", site);
+			rq.extra[k++] = sfs.ptr;
+		}
+	}
+	if (j->session.len > 0 || j->pre.len > 0) {
+		buf_adds(&cookie, "Cookie: ");
+		if (j->session.len > 0)
+			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
+		if (j->pre.len > 0)
+			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
+		rq.extra[k++] = cookie.ptr;
+	}
+	rq.extra[k] = NULL;
+	(void)it_http(&rq, out);
+	it_jar_update(j, out);
+	buf_release(&cookie);
+	buf_release(&sfs);
+}
+
+void
+it_get(struct it_jar *j, const char *path, struct it_resp *out)
+{
+	it_send(j, "GET", path, NULL, NULL, NULL, out);
+}
+
+void
+it_post(struct it_jar *j, const char *path, const char *body, struct it_resp *out)
+{
+	it_send(j, "POST", path, body, NULL, NULL, out);
+}
+
+/* GET page, then POST fields (with the page's token) to action. */
+void
+it_submit(struct it_jar *j, const char *page, const char *action, const char *fields,
+    struct it_resp *out)
+{
+	struct it_resp form;
+	struct buf body = BUF_INIT;
+	char tok[65];
+
+	it_get(j, page, &form);
+	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
+	buf_addf(&body, "csrf=%s%s%s", tok, *fields ? "&" : "", fields);
+	it_post(j, action, body.ptr, out);
+	it_resp_free(&form);
+	buf_release(&body);
+}
+
+void
+it_signup(struct it_jar *j, const char *email, const char *org, const char *pw, struct it_resp *out)
+{
+	struct buf f = BUF_INIT;
+
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "org", org);
+	it_form_add(&f, "password", pw);
+	it_submit(j, "/signup", "/signup", f.ptr, out);
+	buf_release(&f);
+}
+
+void
+it_login(struct it_jar *j, const char *email, const char *pw, const char *next, struct it_resp *out)
+{
+	struct buf f = BUF_INIT;
+
+	it_form_add(&f, "email", email);
+	it_form_add(&f, "password", pw);
+	if (next != NULL)
+		it_form_add(&f, "next", next);
+	it_submit(j, "/login", "/login", f.ptr, out);
+	buf_release(&f);
+}

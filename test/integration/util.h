@@ -73,6 +73,33 @@ int	it_set_cookie(const struct it_resp *r, const char *name, struct buf *out);
 int	it_csrf_of(const struct it_resp *r, char tok[65]);
 void	it_form_add(struct buf *b, const char *key, const char *val);
 int	it_header_is(const struct it_resp *r, const char *name, const char *want);
+/*
+ * A browser's cookies for the account pages (the session and the
+ * pre-session one), with the address and User-Agent it sends from.
+ */
+struct it_jar {
+	struct buf	session;
+	struct buf	pre;
+	const char	*iface;		/* NULL: it_set_iface()'s */
+	const char	*ua;		/* NULL: IT_UA_CHROME */
+};
+
+#define IT_JAR_INIT { BUF_INIT, BUF_INIT, NULL, NULL }
+
+/*
+ * Requests as that browser sends them: its cookies, and on a POST the
+ * same-site Origin and Sec-Fetch-Site unless origin or site say otherwise
+ * ("" leaves the header out); forms sent with the token of the page
+ * that shows them; sign-up and login through their forms.
+ */
+void	it_jar_free(struct it_jar *j);
+void	it_jar_update(struct it_jar *j, const struct it_resp *r);
+void	it_send(struct it_jar *j, const char *method, const char *path, const char *body, const char *origin, const char *site, struct it_resp *out);
+void	it_get(struct it_jar *j, const char *path, struct it_resp *out);
+void	it_post(struct it_jar *j, const char *path, const char *body, struct it_resp *out);
+void	it_submit(struct it_jar *j, const char *page, const char *action, const char *fields, struct it_resp *out);
+void	it_signup(struct it_jar *j, const char *email, const char *org, const char *pw, struct it_resp *out);
+void	it_login(struct it_jar *j, const char *email, const char *pw, const char *next, struct it_resp *out);
 /* A decimal number in s, all of it; -1 when s is not one (a header value, say). */
 long		 it_number(const char *s);
 /* The body parsed as JSON, or NULL; the caller puts it. */
