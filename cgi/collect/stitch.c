@@ -146,3 +146,17 @@ stitch_events(struct stitch *t, struct event **evs, size_t n)
 	}
 	return 0;
 }
+
+const char *
+stitch_screen_class(int width)
+{
+	if (width < 0)
+		return "";
+	if (width < 576)
+		return "mobile";
+	if (width < 992)
+		return "tablet";
+	if (width < 1440)
+		return "laptop";
+	return "desktop";
+}

@@ -64,5 +64,7 @@ struct sess	*stitch_put(struct stitch *, uint64_t visitor);
 int		 stitch_events(struct stitch *, struct event **evs, size_t n);
 int		 stitch_is_pageview(const struct event *);
 uint64_t	 stitch_mix(uint64_t);
+/* A screen width's class: mobile, tablet, laptop, desktop; "" when unknown (< 0). */
+const char	*stitch_screen_class(int width);
 
 #endif

@@ -48,9 +48,9 @@ enum wstmt {
 #define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define SESSION_COLS "id, site_id, visitor_id, started_at, last_seen, entry_page, " \
 	"exit_page, pageviews, events, interactions, engagement_ms, max_scroll, " \
-	"source, referrer_domain, utm_source, utm_medium, utm_campaign, country, " \
-	"device, browser, os"
-#define SESSION_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	"source, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term, " \
+	"utm_content, country, device, browser, browser_version, os, os_version, screen"
+#define SESSION_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 /* Assignments run left to right and see earlier ones: exit_page before last_seen. */
 #define SESSION_UPDATE " ON DUPLICATE KEY UPDATE " \
 	"exit_page = IF(VALUES(exit_page) <> '' AND VALUES(last_seen) >= last_seen, " \
@@ -448,12 +448,15 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_uint(a, s->max_scroll);
 	bind_buf(a, f ? &f->source : &none);
 	bind_buf(a, f ? &f->referrer_domain : &none);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 5; i++)
 		bind_buf(a, f ? &f->utm[i] : &none);
 	db_arg_strz(a, f ? f->country : "");
 	db_arg_strz(a, f ? f->device : "");
 	db_arg_strz(a, f ? f->browser : "");
+	db_arg_strz(a, f ? f->browser_version : "");
 	db_arg_strz(a, f ? f->os : "");
+	db_arg_strz(a, f ? f->os_version : "");
+	db_arg_strz(a, f ? stitch_screen_class(f->screen_width) : "");
 }
 
 static __thread struct wctx *sort_ctx;

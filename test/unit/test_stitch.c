@@ -202,6 +202,20 @@ test_visitors_apart(void)
 	CU_ASSERT_EQUAL(stitch_find(&st, 31)->pageviews, 1);
 }
 
+/* Class edges as the dashboard's screen breakdown names them. */
+static void
+test_screen_class(void)
+{
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(-1), "");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(0), "mobile");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(575), "mobile");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(576), "tablet");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(991), "tablet");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(992), "laptop");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(1439), "laptop");
+	CU_ASSERT_STRING_EQUAL(stitch_screen_class(1440), "desktop");
+}
+
 int
 main(void)
 {
@@ -217,7 +231,8 @@ main(void)
 	    CU_add_test(s, "engagement extends, never starts", test_engagement) == NULL ||
 	    CU_add_test(s, "a session from the database continues", test_existing_session) == NULL ||
 	    CU_add_test(s, "sessions carry on past midnight", test_midnight) == NULL ||
-	    CU_add_test(s, "visitors apart", test_visitors_apart) == NULL) {
+	    CU_add_test(s, "visitors apart", test_visitors_apart) == NULL ||
+	    CU_add_test(s, "screen classes", test_screen_class) == NULL) {
 		CU_cleanup_registry();
 		return 1;
 	}
