@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "log.h"
 #include "resp.h"
 
 void
@@ -67,4 +68,65 @@ resp_reason(int status)
 	case 503: return "Service Unavailable";
 	default: return "Status";
 	}
+}
+
+void
+resp_head(const struct resp *s, struct buf *o, int with_length)
+{
+	buf_addf(o, "Status: %d %s\r\n", s->status, resp_reason(s->status));
+	if (s->ctype != NULL && s->status != 204)
+		buf_addf(o, "Content-Type: %s\r\n", s->ctype);
+	if (with_length && s->status != 204 && s->status != 304)
+		buf_addf(o, "Content-Length: %zu\r\n", s->body.len);
+	buf_adds(o, "X-Content-Type-Options: nosniff\r\n");
+	if (!s->no_default_csp)
+		buf_adds(o, "Content-Security-Policy: default-src 'none'; "
+		    "frame-ancestors 'none'\r\n");
+	buf_add(o, s->headers.ptr, s->headers.len);
+	buf_adds(o, "\r\n");
+}
+
+int
+resp_stream_begin(struct resp *r)
+{
+	struct buf head = BUF_INIT;
+
+	if (r->stream_status != 0) {
+		log_err("response already streaming");
+		return -1;
+	}
+	if (r->status == 0)
+		r->status = 200;
+	r->stream_status = r->status;
+	if (r->write == NULL)
+		return 0;
+	resp_head(r, &head, 0);
+	if (r->write(r->write_ctx, head.ptr, head.len) == -1)
+		r->stream_err = 1;
+	buf_release(&head);
+	return r->stream_err ? -1 : 0;
+}
+
+int
+resp_stream_flush(struct resp *r)
+{
+	int body;
+
+	if (r->stream_status == 0) {
+		log_err("flush before resp_stream_begin");
+		return -1;
+	}
+	if (r->write == NULL)
+		return 0;
+	/* A body past its buffer's limit lost bytes: better no file than a wrong one. */
+	if (r->body.err)
+		r->stream_err = 1;
+	body = !r->head && r->stream_status != 204 && r->stream_status != 304;
+	if (!r->stream_err && body && r->body.len > 0 &&
+	    r->write(r->write_ctx, r->body.ptr, r->body.len) == -1) {
+		log_info("stream write failed; client gone");
+		r->stream_err = 1;
+	}
+	buf_reset(&r->body);
+	return r->stream_err ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -99,6 +100,9 @@ reset(struct worker *w)
 	s->status = 0;
 	s->ctype = NULL;
 	s->no_default_csp = 0;
+	s->head = 0;
+	s->stream_status = 0;
+	s->stream_err = 0;
 	buf_reset(&s->headers);
 	if (s->body.cap > 1024 * 1024)
 		buf_release(&s->body);
@@ -144,20 +148,50 @@ write_resp(struct worker *w)
 
 	buf_reset(o);
 	body = s->status != 204 && s->status != 304 && w->req.method != METHOD_HEAD;
-	buf_addf(o, "Status: %d %s\r\n", s->status, resp_reason(s->status));
-	if (s->ctype != NULL && s->status != 204)
-		buf_addf(o, "Content-Type: %s\r\n", s->ctype);
-	if (s->status != 204 && s->status != 304)
-		buf_addf(o, "Content-Length: %zu\r\n", s->body.len);
-	buf_adds(o, "X-Content-Type-Options: nosniff\r\n");
-	if (!s->no_default_csp)
-		buf_adds(o, "Content-Security-Policy: default-src 'none'; "
-		    "frame-ancestors 'none'\r\n");
-	buf_add(o, s->headers.ptr, s->headers.len);
-	buf_adds(o, "\r\n");
+	resp_head(s, o, 1);
 	if (body)
 		buf_add(o, s->body.ptr, s->body.len);
 	FCGX_PutStr(o->ptr, (int)o->len, w->fr.out);
+}
+
+/* resp->write for streamed answers: out now, so a gone client shows at once. */
+static int
+stream_write(void *ctx, const char *p, size_t n)
+{
+	FCGX_Request *fr = ctx;
+	int k;
+
+	while (n > 0) {
+		k = n > INT_MAX ? INT_MAX : (int)n;
+		if (FCGX_PutStr(p, k, fr->out) != k)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	if (FCGX_FFlush(fr->out) != 0 || FCGX_GetError(fr->out) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The handler of a streamed answer returned: send the rest, or, when it
+ * failed after the headers went, drop the connection so the client sees
+ * an error instead of a short file (FCGX_Finish_r then closes it).
+ */
+static void
+end_stream(struct worker *w, int status)
+{
+	struct resp *s = &w->resp;
+
+	if (status != s->stream_status) {
+		log_err("handler for %s failed with %d after streaming %d; "
+		    "dropping the connection", w->req.path, status,
+		    s->stream_status);
+		if (w->fr.ipcFd >= 0)
+			shutdown(w->fr.ipcFd, SHUT_RDWR);
+		return;
+	}
+	(void)resp_stream_flush(s);
 }
 
 static void
@@ -169,7 +203,12 @@ serve(struct worker *w)
 
 	reset(w);
 	fill_req(w);
+	s->head = w->req.method == METHOD_HEAD;
 	status = route_dispatch(o->routes, o->nroutes, &w->req, s);
+	if (s->stream_status != 0) {
+		end_stream(w, status);
+		return;
+	}
 	if (status < 100 || status > 599) {
 		log_err("handler for %s returned %d", w->req.path, status);
 		status = resp_error(s, 500, "internal error");
@@ -196,6 +235,8 @@ worker_main(void *arg)
 	buf_init(&w->resp.body, 0);
 	buf_init(&w->resp.headers, 0);
 	buf_init(&w->out, 0);
+	w->resp.write = stream_write;
+	w->resp.write_ctx = &w->fr;
 	w->req.app = o->app;
 	w->req.thread = o->thread_init ? o->thread_init(o->app) : NULL;
 	while (!atomic_load(&stopping)) {

@@ -10,6 +10,7 @@ UNIT_TESTS = \
 	test/unit/test_json \
 	test/unit/test_mail \
 	test/unit/test_ratelimit \
+	test/unit/test_resp \
 	test/unit/test_route \
 	test/unit/test_stitch \
 	test/unit/test_valid
@@ -40,6 +41,8 @@ test_unit_test_mail_SOURCES = test/unit/test_mail.c
 test_unit_test_mail_LDADD = $(UNIT_LIBS)
 test_unit_test_route_SOURCES = test/unit/test_route.c
 test_unit_test_route_LDADD = $(UNIT_LIBS)
+test_unit_test_resp_SOURCES = test/unit/test_resp.c
+test_unit_test_resp_LDADD = $(UNIT_LIBS)
 test_unit_test_ratelimit_SOURCES = test/unit/test_ratelimit.c cgi/collect/ratelimit.c
 test_unit_test_ratelimit_LDADD = $(UNIT_LIBS)
 test_unit_test_stitch_SOURCES = test/unit/test_stitch.c cgi/collect/stitch.c cgi/collect/event.c cgi/collect/referrer.c
