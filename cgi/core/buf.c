@@ -263,6 +263,14 @@ buf_add_json_str(struct buf *b, const char *s, size_t n)
 		case '\t': buf_adds(b, "\\t"); continue;
 		default: break;
 		}
+		/* U+2028 and U+2029 end a line inside a string in older JavaScript. */
+		if (c == 0xe2 && n - i >= 3 && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			buf_adds(b, (unsigned char)s[i + 2] == 0xa8 ?
+			    "\\u2028" : "\\u2029");
+			i += 2;
+			continue;
+		}
 		/* <, >, & and ' escaped so the string is inert inside <script>. */
 		if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\'') {
 			buf_adds(b, "\\u00");

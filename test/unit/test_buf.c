@@ -327,6 +327,10 @@ test_json_str(void)
 	buf_add_json_str(&b, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9);
 	CU_ASSERT(HOLDS(&b, "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\""));
 	buf_reset(&b);
+	/* U+2028 and U+2029 escaped (line ends in older JavaScript); U+2027, cut ones not. */
+	buf_add_json_str(&b, "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c\xe2\x80\xa7\xe2\x80", 14);
+	CU_ASSERT(HOLDS(&b, "\"a\\u2028b\\u2029c\xe2\x80\xa7\xe2\x80\""));
+	buf_reset(&b);
 	/* A broken sequence cannot swallow the quote that follows it. */
 	buf_add_json_str(&b, "\xe2\"\xc3<", 4);
 	CU_ASSERT(HOLDS(&b, "\"\xe2\\\"\xc3\\u003c\""));
