@@ -3,6 +3,7 @@
 # `make check` (under ASan/UBSan with --enable-sanitizers) covers both.
 UNIT_TESTS = \
 	test/unit/test_buf \
+	test/unit/test_chart \
 	test/unit/test_conf \
 	test/unit/test_crypt \
 	test/unit/test_event \
@@ -28,6 +29,11 @@ EVENT_LIBS = $(CORE_LIBS) $(PSL_LIBS) -lm
 
 test_unit_test_buf_SOURCES = test/unit/test_buf.c
 test_unit_test_buf_LDADD = $(UNIT_LIBS)
+test_unit_test_chart_SOURCES = test/unit/test_chart.c cgi/dashboard/chart.c \
+	cgi/dashboard/chart.h
+test_unit_test_chart_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cgi/dashboard \
+	-DCHART_ARTIFACTS='"$(abs_top_srcdir)/test/artifacts"'
+test_unit_test_chart_LDADD = $(UNIT_LIBS) -lm
 test_unit_test_conf_SOURCES = test/unit/test_conf.c
 test_unit_test_conf_LDADD = $(UNIT_LIBS)
 test_unit_test_crypt_SOURCES = test/unit/test_crypt.c
