@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	test/unit/test_crypt \
 	test/unit/test_event \
 	test/unit/test_export \
+	test/unit/test_filter \
 	test/unit/test_form \
 	test/unit/test_json \
 	test/unit/test_mail \
@@ -40,6 +41,10 @@ test_unit_test_crypt_SOURCES = test/unit/test_crypt.c
 test_unit_test_crypt_LDADD = $(UNIT_LIBS)
 test_unit_test_event_SOURCES = test/unit/test_event.c $(EVENT_SOURCES)
 test_unit_test_event_LDADD = $(EVENT_LIBS) $(CUNIT_LIBS)
+test_unit_test_filter_SOURCES = test/unit/test_filter.c \
+	cgi/dashboard/dims.c cgi/dashboard/filter.c
+test_unit_test_filter_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cgi/dashboard
+test_unit_test_filter_LDADD = $(UNIT_LIBS)
 test_unit_test_export_SOURCES = test/unit/test_export.c cgi/dashboard/export.c \
 	cgi/dashboard/export.h
 test_unit_test_export_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cgi/dashboard
