@@ -7,6 +7,7 @@
  *   trackrctl [-c config] mail-send [--once]
  *   trackrctl [-c config] mail-test ADDRESS
  *   trackrctl [-c config] staff EMAIL on|off
+ *   trackrctl [-c config] rollup [--every SECONDS]
  *
  * Migrations are migrations/NNNN_name.sql, applied in order, each recorded
  * with its SHA-256; a file changed after it was applied is refused.
@@ -29,6 +30,8 @@
 #include "db.h"
 #include "log.h"
 #include "mail.h"
+#include "rollup.h"
+#include "tz.h"
 #include "valid.h"
 
 #define MIGRATION_MAX_BYTES	(4 * 1024 * 1024)
@@ -110,7 +113,7 @@ static const int mail_backoff[] = { 60, 5 * 60, 30 * 60, 2 * 60 * 60 };
 #define MAIL_MAX_ATTEMPTS	((long long)(sizeof(mail_backoff) / sizeof(mail_backoff[0])) + 1)
 #define MAIL_ROUND_SLEEP	2	/* seconds between rounds without --once */
 
-static volatile sig_atomic_t mail_stop;
+static volatile sig_atomic_t stopping;
 
 static int
 cmp_names(const void *a, const void *b)
@@ -388,7 +391,7 @@ static void
 on_stop(int sig)
 {
 	(void)sig;
-	mail_stop = 1;
+	stopping = 1;
 }
 
 /* last_error: printable ASCII only (a server reply may hold anything), bounded. */
@@ -534,8 +537,8 @@ mail_send(struct db *db, const struct conf *conf, int once)
 	}
 	if (!once)
 		log_info("sending queued mail every %d s until SIGTERM", MAIL_ROUND_SLEEP);
-	while (!mail_stop) {
-		while (!mail_stop && (got = mail_send_one(db, t, &sent)) == 1) {
+	while (!stopping) {
+		while (!stopping && (got = mail_send_one(db, t, &sent)) == 1) {
 			if (sent)
 				n_sent++;
 			else
@@ -555,6 +558,37 @@ mail_send(struct db *db, const struct conf *conf, int once)
 	return rc;
 }
 
+/*
+ * rollup: one pass, or one pass every `every` seconds until SIGTERM or
+ * SIGINT.  A failed pass is logged and tried again at the next tick.
+ */
+static int
+rollup_loop(struct db *db, int every)
+{
+	struct rollup_stats st;
+	struct sigaction sa;
+	struct timespec t0, t1;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: the sleep ends at once */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if ((rc = rollup_run(db, (long long)time(NULL), &st)) == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (every == 0 || st.days > 0)
+				log_info("rollup: %ld sites, %ld days, %ld months in %.2f s",
+				    st.sites, st.days, st.months, (double)(t1.tv_sec - t0.tv_sec) +
+				    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
+		if (every > 0 && !stopping)
+			sleep((unsigned)every);
+	} while (every > 0 && !stopping);
+	return rc;
+}
+
 static void
 usage(void)
 {
@@ -564,7 +598,8 @@ usage(void)
 	    "       trackrctl [-c config] salts-prune\n"
 	    "       trackrctl [-c config] mail-send [--once]\n"
 	    "       trackrctl [-c config] mail-test ADDRESS\n"
-	    "       trackrctl [-c config] staff EMAIL on|off\n");
+	    "       trackrctl [-c config] staff EMAIL on|off\n"
+	    "       trackrctl [-c config] rollup [--every SECONDS]\n");
 	exit(2);
 }
 
@@ -577,6 +612,8 @@ main(int argc, char *argv[])
 	unsigned long long gone = 0;
 	const char *path = NULL, *cmd, *domain = NULL;
 	int ch, i, rc = 1, allow_bots = 0;
+	long long every = 0;
+	char *end = NULL;
 
 	while ((ch = getopt(argc, argv, "+c:")) != -1) {
 		if (ch != 'c')
@@ -635,6 +672,13 @@ main(int argc, char *argv[])
 			printf("queued a test message to %s\n", argv[1]);
 			rc = 0;
 		}
+	} else if (strcmp(cmd, "rollup") == 0) {
+		if (argc == 3 && strcmp(argv[1], "--every") == 0)
+			every = strtoll(argv[2], &end, 10);
+		if ((argc != 1 && argc != 3) || (argc == 3 && (*end || every < 1 || every > 86400)))
+			usage();
+		rc = rollup_loop(db, (int)every) == 0 ? 0 : 1;
+		tz_cache_free();
 	} else if (strcmp(cmd, "staff") == 0) {
 		if (argc != 3 || (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0))
 			usage();

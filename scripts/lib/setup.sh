@@ -21,6 +21,7 @@ ASAN_BUILD_DIR=$ROOT/var/build-asan
 COLLECT_BIN=$BUILD_DIR/cgi/collect/trackr-collect
 CTL_BIN=$BUILD_DIR/cgi/ctl/trackrctl
 ACCOUNT_BIN=$BUILD_DIR/cgi/account/trackr-account
+DASHBOARD_BIN=$BUILD_DIR/cgi/dashboard/trackr-dashboard
 
 ensure_packages() {
 	local p status missing=()
@@ -128,11 +129,11 @@ build_c() {
 	make -C "$BUILD_DIR" --no-print-directory -j2 ||
 		die "make failed in var/build (see above): the C programs do not build yet"
 	local b
-	for b in "$COLLECT_BIN" "$CTL_BIN" "$ACCOUNT_BIN"; do
+	for b in "$COLLECT_BIN" "$CTL_BIN" "$ACCOUNT_BIN" "$DASHBOARD_BIN"; do
 		[[ -x $b ]] || die "the build did not produce $(rel "$b")"
 	done
 	release_lock build
-	ok "built $(rel "$COLLECT_BIN"), $(rel "$ACCOUNT_BIN") and $(rel "$CTL_BIN")"
+	ok "built $(rel "$COLLECT_BIN"), $(rel "$ACCOUNT_BIN"), $(rel "$DASHBOARD_BIN") and $(rel "$CTL_BIN")"
 }
 
 # install_and_build [--no-node]: the common first half of up/test/bench.
@@ -142,8 +143,8 @@ install_and_build() {
 	ensure_packages
 	if [[ ${TRACKR_SKIP_BUILD:-0} == 1 ]]; then
 		warn "TRACKR_SKIP_BUILD=1: using the programs already in var/build"
-		[[ -x $COLLECT_BIN && -x $CTL_BIN && -x $ACCOUNT_BIN ]] ||
-			die "var/build has no trackr-collect/trackr-account/trackrctl"
+		[[ -x $COLLECT_BIN && -x $CTL_BIN && -x $ACCOUNT_BIN && -x $DASHBOARD_BIN ]] ||
+			die "var/build has no trackr-collect/trackr-account/trackr-dashboard/trackrctl"
 		return 0
 	fi
 	build_c

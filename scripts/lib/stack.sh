@@ -30,6 +30,10 @@ instance_init() {
 	COLLECT_PID=$RUNDIR/collect.pid
 	ACCOUNT_SOCK=$RUNDIR/account.sock
 	ACCOUNT_PID=$RUNDIR/account.pid
+	DASHBOARD_SOCK=$RUNDIR/dashboard.sock
+	DASHBOARD_PID=$RUNDIR/dashboard.pid
+	# trackrctl rollup --every: keeps the dashboard's rollups current.
+	ROLLUP_PID=$RUNDIR/rollup.pid
 	# The development stack's mail: trackrctl mail-send hands each message
 	# to scripts/dev-mail, which writes it as a file into MAIL_DIR.
 	MAIL_PID=$RUNDIR/mail.pid
@@ -49,6 +53,8 @@ instance_init() {
 	MYSQLD_PAT="mariadbd --defaults-file=$MYCNF "
 	COLLECT_PAT="trackr-collect -c $CONF "
 	ACCOUNT_PAT="trackr-account -c $CONF "
+	DASHBOARD_PAT="trackr-dashboard -c $CONF "
+	ROLLUP_PAT="trackrctl -c $CONF rollup "
 	MAIL_PAT="trackrctl -c $CONF mail-send "
 	NGINX_PAT="nginx -c $NGINX_CONF "
 	APACHE_PAT="apache2 -f $APACHE_CONF "
@@ -224,6 +230,8 @@ conf_text() {
 		base_url = $BASE_URL
 		# Account program (FastCGI on a unix socket, behind nginx)
 		account_socket = $ACCOUNT_SOCK
+		# Dashboard program (FastCGI on a unix socket, behind nginx)
+		dashboard_socket = $DASHBOARD_SOCK
 		templates_dir = $ROOT/templates
 		# Collector ($how)
 		collect_socket = $socket
@@ -335,45 +343,90 @@ stop_collector() {
 
 # ---------------------------------------------------------- account program
 
-start_account() {
-	local pid i restart=
-	step "account program"
-	if pid=$(pidfile_ours "$ACCOUNT_PID" "$ACCOUNT_PAT"); then
-		if [[ $ACCOUNT_BIN -nt $ACCOUNT_PID ]]; then
+# start_fcgi NAME BIN SOCK PIDFILE PAT: start (or restart when its binary,
+# the config or the templates changed) one FastCGI program on its socket.
+start_fcgi() {
+	local name=$1 bin=$2 sock=$3 pidfile=$4 pat=$5 pid i restart=
+	if pid=$(pidfile_ours "$pidfile" "$pat"); then
+		if [[ $bin -nt $pidfile ]]; then
 			restart="the binary was rebuilt"
 		elif ((CONF_CHANGED)); then
 			restart="$(rel "$CONF") changed"
-		elif [[ ! -S $ACCOUNT_SOCK ]]; then
+		elif [[ ! -S $sock ]]; then
 			restart="its socket is gone"
-		elif [[ -n $(find "$ROOT/templates" -newer "$ACCOUNT_PID" -print -quit 2>/dev/null) ]]; then
+		elif [[ -n $(find "$ROOT/templates" -newer "$pidfile" -print -quit 2>/dev/null) ]]; then
 			restart="templates changed"
 		else
 			ok "already running (pid $pid)"
 			return 0
 		fi
 		info "restarting: $restart"
-		stop_account
+		stop_pid "trackr-$name" "$pidfile" "$pat" 30
 	fi
-	rm -f "$ACCOUNT_PID" "$ACCOUNT_SOCK"
-	daemon "$ACCOUNT_BIN" -c "$CONF" >>"$LOGDIR/account.log" 2>&1 </dev/null &
+	rm -f "$pidfile" "$sock"
+	daemon "$bin" -c "$CONF" >>"$LOGDIR/$name.log" 2>&1 </dev/null &
 	pid=$!
-	printf '%s\n' "$pid" >"$ACCOUNT_PID"
+	printf '%s\n' "$pid" >"$pidfile"
 	for ((i = 0; i < 300; i++)); do
-		[[ -S $ACCOUNT_SOCK ]] && break
+		[[ -S $sock ]] && break
 		pid_alive "$pid" || break
 		sleep 0.1
 	done
-	if ! pidfile_ours "$ACCOUNT_PID" "$ACCOUNT_PAT" >/dev/null || [[ ! -S $ACCOUNT_SOCK ]]; then
-		show_tail "$LOGDIR/account.log" 40
-		pid_alive "$pid" && stop_account
-		die "trackr-account did not come up with its socket $ACCOUNT_SOCK (log: $(rel "$LOGDIR")/account.log)"
+	if ! pidfile_ours "$pidfile" "$pat" >/dev/null || [[ ! -S $sock ]]; then
+		show_tail "$LOGDIR/$name.log" 40
+		pid_alive "$pid" && stop_pid "trackr-$name" "$pidfile" "$pat" 30
+		die "trackr-$name did not come up with its socket $sock (log: $(rel "$LOGDIR")/$name.log)"
 	fi
-	[[ $NGINX_USER == root* ]] || chmod 666 "$ACCOUNT_SOCK"
-	ok "running (pid $pid, socket $ACCOUNT_SOCK, log $(rel "$LOGDIR")/account.log)"
+	[[ $NGINX_USER == root* ]] || chmod 666 "$sock"
+	ok "running (pid $pid, socket $sock, log $(rel "$LOGDIR")/$name.log)"
+}
+
+start_account() {
+	step "account program"
+	start_fcgi account "$ACCOUNT_BIN" "$ACCOUNT_SOCK" "$ACCOUNT_PID" "$ACCOUNT_PAT"
 }
 
 stop_account() {
 	stop_pid trackr-account "$ACCOUNT_PID" "$ACCOUNT_PAT" 30
+}
+
+start_dashboard() {
+	step "dashboard program"
+	start_fcgi dashboard "$DASHBOARD_BIN" "$DASHBOARD_SOCK" "$DASHBOARD_PID" "$DASHBOARD_PAT"
+}
+
+stop_dashboard() {
+	stop_pid trackr-dashboard "$DASHBOARD_PID" "$DASHBOARD_PAT" 30
+}
+
+# start_rollup: trackrctl rollup --every 60 (the development stack only;
+# tests run `trackrctl rollup` themselves when they need it).
+start_rollup() {
+	local pid
+	step "rollups (every 60 s)"
+	if pid=$(pidfile_ours "$ROLLUP_PID" "$ROLLUP_PAT"); then
+		if [[ $CTL_BIN -nt $ROLLUP_PID ]] || ((CONF_CHANGED)); then
+			info "restarting"
+			stop_rollup
+		else
+			ok "already running (pid $pid)"
+			return 0
+		fi
+	fi
+	rm -f "$ROLLUP_PID"
+	daemon "$CTL_BIN" -c "$CONF" rollup --every 60 >>"$LOGDIR/rollup.log" 2>&1 </dev/null &
+	pid=$!
+	printf '%s\n' "$pid" >"$ROLLUP_PID"
+	sleep 0.3
+	pidfile_ours "$ROLLUP_PID" "$ROLLUP_PAT" >/dev/null || {
+		show_tail "$LOGDIR/rollup.log" 20
+		die "trackrctl rollup exited at once (log: $(rel "$LOGDIR")/rollup.log)"
+	}
+	ok "running (pid $pid, log $(rel "$LOGDIR")/rollup.log)"
+}
+
+stop_rollup() {
+	stop_pid "trackrctl rollup" "$ROLLUP_PID" "$ROLLUP_PAT" 30
 }
 
 # ------------------------------------------------------------ mail sender
@@ -448,7 +501,7 @@ start_nginx() {
 		ROOT="$ROOT" HTTP_PORT="$HTTP_PORT" NGINX_USER="$NGINX_USER" \
 		NGINX_PREFIX="$NGINX_PREFIX" PIDFILE="$NGINX_PID" LOG_DIR="$LOGDIR" \
 		WWW_DIR="$WWWDIR" RUN_DIR="$RUNDIR" COLLECT_SOCKET="$COLLECT_SOCK" \
-		ACCOUNT_SOCKET="$ACCOUNT_SOCK" && changed=1
+		ACCOUNT_SOCKET="$ACCOUNT_SOCK" DASHBOARD_SOCKET="$DASHBOARD_SOCK" && changed=1
 	nginx_cmd -t -q 2>"$LOGDIR/nginx-t.log" || {
 		cat "$LOGDIR/nginx-t.log" >&2
 		die "nginx rejects $(rel "$NGINX_CONF") (rendered from scripts/nginx.conf.in)"
@@ -622,7 +675,9 @@ stack_up() {
 	fi
 	start_collector
 	start_account
+	start_dashboard
 	[[ $INST != up ]] || start_mailer
+	[[ $INST != up ]] || start_rollup
 	start_nginx
 }
 
@@ -630,24 +685,28 @@ stack_down() {
 	nginx_user_init
 	stop_apache || true
 	stop_nginx
+	stop_dashboard
 	stop_account
+	stop_rollup
 	stop_mailer
 	stop_collector
 	stop_mariadb
-	rm -f "$COLLECT_SOCK" "$ACCOUNT_SOCK"
+	rm -f "$COLLECT_SOCK" "$ACCOUNT_SOCK" "$DASHBOARD_SOCK"
 }
 
 # stack_status: one line per process; returns non-zero unless all is well.
 stack_status() {
 	local name pidfile pat pid code rc=0
-	local -a names=(mariadbd trackr-collect trackr-account nginx)
-	[[ $INST != up ]] || names+=(mail-send)
+	local -a names=(mariadbd trackr-collect trackr-account trackr-dashboard nginx)
+	[[ $INST != up ]] || names+=(mail-send rollup)
 	printf 'TrackR stack in %s (%s)\n' "$(rel "$VARDIR")/" "$BASE_URL"
 	for name in "${names[@]}"; do
 		case $name in
 		mariadbd) pidfile=$MYSQLD_PID pat=$MYSQLD_PAT ;;
 		trackr-collect) pidfile=$COLLECT_PID pat=$COLLECT_PAT ;;
 		trackr-account) pidfile=$ACCOUNT_PID pat=$ACCOUNT_PAT ;;
+		trackr-dashboard) pidfile=$DASHBOARD_PID pat=$DASHBOARD_PAT ;;
+		rollup) pidfile=$ROLLUP_PID pat=$ROLLUP_PAT ;;
 		nginx) pidfile=$NGINX_PID pat=$NGINX_PAT ;;
 		mail-send) pidfile=$MAIL_PID pat=$MAIL_PAT ;;
 		esac
