@@ -199,8 +199,9 @@ report_params(struct ctx *c, const char **why)
 {
 	struct db_args a = DB_ARGS_INIT;
 	struct db_res res;
-	long long first = -1;
+	long long first = -1, gid;
 	long first_day = -1;
+	size_t i, k;
 	int rc;
 
 	*why = NULL;
@@ -216,6 +217,16 @@ report_params(struct ctx *c, const char **why)
 	c->q.ngoals = c->ngoals;
 	if (filters_from_query(&c->filters, c->query, why) == -1)
 		return 1;
+	for (i = 0; i < c->filters.n; i++) {
+		if ((gid = filter_goal_id(&c->filters.f[i])) < 0)
+			continue;
+		for (k = 0; k < c->ngoals && c->goals[k].id != gid; k++)
+			;
+		if (k == c->ngoals) {
+			*why = "That goal does not exist (any more).";
+			return 1;
+		}
+	}
 	if (qparam(c, "period") && strcmp(qparam(c, "period"), "all") == 0) {
 		db_arg_int(&a, c->site.id);
 		if ((rc = db_select_idx(c->db, STMT_FIRST_VISIT, &a, &res)) == 0 &&

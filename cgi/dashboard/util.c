@@ -42,6 +42,7 @@ view_new(struct ctx *c, struct resp *resp, const char *title)
 
 	(void)resp;
 	json_object_object_add(v, "title", json_object_new_string(title));
+	json_object_object_add(v, "wide", json_object_new_boolean(1));
 	if (c->actor == ACTOR_SHARE) {
 		json_object_object_add(v, "shared", json_object_new_boolean(1));
 		csrf_token(c->app->key, sizeof(c->app->key), "share", c->base.ptr, c->base.len, tok);
