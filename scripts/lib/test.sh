@@ -94,7 +94,7 @@ run_integration() {
 	fi
 	local q
 	printf -v q '%q' "$ROOT/scripts/trackr"
-	(cd "$ROOT" && TRACKR_URL=$BASE_URL TRACKR_CONF=$CONF TRACKR_SITE_KEY=$SITE_KEY \
+	(cd "$ROOT" && TRACKR_URL=$BASE_URL TRACKR_CONF=$CONF TRACKR_SITE_KEY=$SITE_KEY TRACKR_CTL=$CTL_BIN \
 		TRACKR_DB_STOP_CMD="$q db-stop --test" TRACKR_DB_START_CMD="$q db-start --test" \
 		timeout --foreground -k 10 900 "$bin") 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
 	counts=$(cunit_counts "$out")
@@ -105,6 +105,16 @@ run_integration() {
 	else
 		record "$name" "${counts% *}" "${counts#* }"
 	fi
+}
+
+# The dashboard's suites: each is listed once its test program is in the
+# Makefile (test/integration/local.mk).
+run_dashboard_suites() {
+	local name
+	for name in dashboard dash_report dash_goals dash_share dash_api dash_access; do
+		grep -q "test/integration/test_$name\b" "$ROOT/test/integration/local.mk" || continue
+		run_integration "${name/dash_/dash-}" "test/integration/test_$name"
+	done
 }
 
 run_browser() {
@@ -359,6 +369,7 @@ print_summary() {
 		if ((TEST_STACK_RAN)); then
 			show_tail "$LOGDIR/collect.log" 40
 			((${SUITE_FAIL[account]:-0} > 0)) && show_tail "$LOGDIR/account.log" 30
+			show_tail "$LOGDIR/dashboard.log" 30
 			show_tail "$LOGDIR/nginx-error.log" 20
 			((${SUITE_FAIL[apache]:-0} > 0)) && show_tail "$LOGDIR/apache-error.log" 30
 		fi
@@ -427,6 +438,7 @@ cmd_test() {
 		run_integration mfa test/integration/test_mfa
 		run_integration orgs test/integration/test_orgs
 		run_integration access test/integration/test_access
+		run_dashboard_suites
 		run_migrations
 		run_mail
 		if ((have_tracker)); then

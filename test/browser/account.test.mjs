@@ -8,16 +8,16 @@
 // TRACKR_DB_CMD (a client reading SQL on stdin, printing rows as TSV).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { sql, launch } from './lib.mjs';
+
 const BASE = process.env.TRACKR_URL;
 const DB_CMD = process.env.TRACKR_DB_CMD;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../artifacts/account/', import.meta.url));
 
 // A visitor's browser: HeadlessChrome is counted as a bot and dropped.
@@ -26,15 +26,6 @@ const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) ' +
   'Chrome/126.0.0.0 Mobile Safari/537.36';
 const WAIT = 20000;	// generous: waits end as soon as the thing happens
-
-// Runs SQL through TRACKR_DB_CMD; returns the rows as arrays of strings.
-function sql(text) {
-  const r = spawnSync('sh', ['-c', DB_CMD], { input: text, encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) {
-    throw new Error(`db command failed (status ${r.status}): ${r.stderr || r.error}`);
-  }
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
-}
 
 // RFC 4648 base32 (the key the set-up page shows), spaces and padding ignored.
 function base32Decode(text) {
@@ -83,15 +74,7 @@ test('a customer signs up, turns on 2FA, adds a site and sees its events arrive'
   const shopUrl = `http://${shop}`;
   mkdirSync(SHOTS, { recursive: true });
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      // The shop stands for a public site, the stack listens on loopback:
-      // Chromium's Local Network Access would refuse the shop's requests to it.
-      '--disable-features=LocalNetworkAccessChecks']
-  });
+  const browser = await launch(chromium);
   t.after(() => browser.close());
   const desktop = await browser.newContext({
     viewport: { width: 1280, height: 800 }, userAgent: DESKTOP_UA

@@ -4,12 +4,13 @@
 // and TRACKR_DB_CMD (a client reading SQL on stdin, printing rows as TSV).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+
+import { sql } from './lib.mjs';
 
 const BASE = process.env.TRACKR_URL;
 const SITE_KEY = process.env.TRACKR_SITE_KEY;
@@ -17,15 +18,6 @@ const DB_CMD = process.env.TRACKR_DB_CMD;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const OUTBOUND = 'https://example.org/';
-
-// Runs SQL through TRACKR_DB_CMD; returns the rows as arrays of strings.
-function sql(text) {
-  const r = spawnSync('sh', ['-c', DB_CMD], { input: text, encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) {
-    throw new Error(`db command failed (status ${r.status}): ${r.stderr || r.error}`);
-  }
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
