@@ -108,6 +108,8 @@ period_resolve(struct period *p, const char *name, const char *from,
 		if (f < min_day)
 			f = min_day;
 		t = today;
+		if (f > t)	/* a clock before 2000 */
+			f = t;
 	} else {
 		if (from == NULL || *from == '\0' || to == NULL || *to == '\0') {
 			err = "custom period needs a start and an end date";
@@ -226,15 +228,10 @@ hour_walk(const struct period *p, const struct tz *z, struct hb *out)
 	size_t ns, j, k = 0;
 	long prev = 0;
 
-	if ((ns = tz_spans(z, p->start, p->end, sp, SPANS_MAX)) == 0) {
-		if (p->start >= p->end)
-			return 0;
-		/* Absurdly many changes in one period: one offset for all. */
-		sp[0].start_utc = p->start;
-		sp[0].end_utc = p->end;
-		sp[0].offset = tz_offset(z, p->start);
-		ns = 1;
-	}
+	if ((ns = tz_spans(z, p->start, p->end, sp, SPANS_MAX)) == 0)
+		return 0;
+	/* Absurdly many changes in one period: the last offset for the rest. */
+	sp[ns - 1].end_utc = p->end;
 	for (j = 0; j < ns; j++) {
 		long o = sp[j].offset;
 
@@ -310,7 +307,7 @@ period_day_str(long day, char out[11])
 
 	civil_from_days(day, &y, &m, &d);
 	if (y < 0 || y > 9999) {
-		memcpy(out, "\?\?\?\?-\?\?-\?\?", 11);
+		memcpy(out, "0000-00-00", 11);
 		return;
 	}
 	put_digits(out, y, 4);
@@ -370,7 +367,7 @@ period_bucket(const struct period *p, const struct tz *z, size_t i,
 	default:
 		month_bounds(p, z, (long)i, start, end, &y, &m);
 		if (y < 0 || y > 9999) {
-			memcpy(s, "\?\?\?\?-\?\?", 8);
+			memcpy(s, "0000-00", 8);
 		} else {
 			put_digits(s, y, 4);
 			s[4] = '-';

@@ -16,7 +16,9 @@ UNIT_TESTS = \
 	test/unit/test_resp \
 	test/unit/test_route \
 	test/unit/test_stitch \
-	test/unit/test_valid
+	test/unit/test_valid \
+	test/unit/test_tz \
+	test/unit/test_period
 FUZZ_REPLAYS = \
 	test/fuzz/replay_event \
 	test/fuzz/replay_request
@@ -65,6 +67,13 @@ test_unit_test_stitch_SOURCES = test/unit/test_stitch.c cgi/collect/stitch.c cgi
 test_unit_test_stitch_LDADD = $(EVENT_LIBS) $(CUNIT_LIBS)
 test_unit_test_valid_SOURCES = test/unit/test_valid.c
 test_unit_test_valid_LDADD = $(UNIT_LIBS)
+test_unit_test_tz_SOURCES = test/unit/test_tz.c cgi/dashboard/tz.c
+test_unit_test_tz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cgi/dashboard
+test_unit_test_tz_LDADD = $(UNIT_LIBS)
+test_unit_test_period_SOURCES = test/unit/test_period.c cgi/dashboard/period.c \
+	cgi/dashboard/tz.c
+test_unit_test_period_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cgi/dashboard
+test_unit_test_period_LDADD = $(UNIT_LIBS)
 
 # The libFuzzer harnesses, driven by test/fuzz/replay.c over their kept
 # corpus (scripts/fuzz builds the same harnesses with clang's libFuzzer).
