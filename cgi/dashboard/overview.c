@@ -24,7 +24,7 @@ static const enum dim more[] = {
 	DIM_EVENT, DIM_PROP,
 };
 
-static const struct {
+static const struct chart_metric {
 	const char	*key;
 	const char	*label;
 	int		 percent, seconds;
@@ -147,6 +147,52 @@ points(struct ctx *c, const struct period *p, const struct metrics *s, size_t n,
 	return pt;
 }
 
+/* One value of a chart metric as text, for the table under the chart. */
+static void
+value_text(struct buf *b, double v, int percent, int seconds, int ratio)
+{
+	if (percent)
+		fmt_percent(b, v);
+	else if (seconds)
+		fmt_duration(b, (long long)(v + 0.5));
+	else if (ratio)
+		buf_addf(b, "%.2f", v);
+	else
+		fmt_count(b, (long long)(v + 0.5));
+}
+
+/*
+ * The chart's numbers as rows (label, value, previous label and value),
+ * for people and screen readers that cannot read the SVG.
+ */
+static json_object *
+series_table(const struct chart_point *pc, size_t n, const struct chart_point *pp, size_t np,
+    const struct chart_metric *m)
+{
+	json_object *list = json_object_new_array(), *o;
+	struct buf b = BUF_INIT;
+	int ratio = strcmp(m->key, "views_per_visit") == 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		view_str(o, "label", pc[i].label);
+		buf_reset(&b);
+		if (pc[i].has_value)
+			value_text(&b, pc[i].value, m->percent, m->seconds, ratio);
+		view_str(o, "value", b.ptr);
+		if (i < np) {
+			view_str(o, "prev_label", pp[i].label);
+			buf_reset(&b);
+			value_text(&b, pp[i].value, m->percent, m->seconds, ratio);
+			view_str(o, "prev_value", b.ptr);
+		}
+		json_object_array_add(list, o);
+	}
+	buf_release(&b);
+	return list;
+}
+
 int
 h_overview(struct req *r, struct resp *resp)
 {
@@ -160,6 +206,7 @@ h_overview(struct req *r, struct resp *resp)
 	json_object *v, *list, *o, *mv;
 	const char *want = qparam(c, "metric");
 	size_t i, mi = 0, n, np;
+	long long live = 0;
 	int err = 0, rc;
 
 	(void)r;
@@ -226,6 +273,18 @@ h_overview(struct req *r, struct resp *resp)
 	chart_svg(&svg, &ch);
 	view_str(v, "chart", svg.ptr);
 	view_str(v, "chart_metric", chart_metrics[mi].label);
+	json_object_object_add(v, "series", series_table(pc, n, pp, np, &chart_metrics[mi]));
+
+	/* Who is here now, linked to the realtime page. */
+	if (q_realtime(&c->q, c->now, 300, &live) == -1)
+		err = 1;
+	view_int(v, "live", live);
+	if (live == 1)
+		json_object_object_add(v, "live_one", json_object_new_boolean(1));
+	buf_reset(&c->tmp);
+	buf_adds(&c->tmp, c->base.ptr);
+	buf_adds(&c->tmp, "/realtime");
+	view_str(v, "live_href", c->tmp.ptr);
 
 	list = json_object_new_array();
 	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++)
