@@ -29,3 +29,9 @@ test_integration_test_settings_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 test_integration_test_access_SOURCES = test/integration/test_access.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_access_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+
+# The dashboard's shared links and realtime page.
+noinst_PROGRAMS += test/integration/test_dash_share
+test_integration_test_dash_share_SOURCES = test/integration/test_dash_share.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dash_share_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
