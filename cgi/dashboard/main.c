@@ -117,7 +117,7 @@ static const struct qkey fkeys[] = {
 	{ "id", 20 },
 	{ "kind", 8 },
 	{ "target", 500 },
-	{ "name", 120 },
+	{ "name", 480 },	/* 120 characters, checked by the handler */
 	{ "password", 1024 },
 	{ "step1", 20 }, { "step2", 20 }, { "step3", 20 }, { "step4", 20 },
 	{ "step5", 20 }, { "step6", 20 }, { "step7", 20 }, { "step8", 20 },

@@ -227,13 +227,14 @@ raw_part(const struct qctx *q, long long start, long long end, const struct filt
 	return raw_select(q, start, end, f, dim, GROUP_VALUE, NULL, sql, a);
 }
 
+/*
+ * A local day as a DATETIME at its midnight, which db_args holds itself:
+ * a bound string must outlive the call, and a local buffer here did not.
+ */
 static void
 arg_day(struct db_args *a, long day)
 {
-	char s[11];
-
-	period_day_str(day, s);
-	db_arg_str(a, s, 10);
+	db_arg_time_ms(a, (long long)day * DAY * 1000);
 }
 
 /* The first local day of the month holding day, and of the next month. */
@@ -255,6 +256,13 @@ month_next(long day)
 	return m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
 }
 
+/*
+ * A rollup value of the property key bound (the server escapes it for
+ * LIKE: a bound string must live until the statement runs).
+ */
+#define LIKE_PROP_KEY " AND value LIKE CONCAT(REPLACE(REPLACE(REPLACE(?, '!', '!!'), " \
+	"'%', '!%'), '_', '!_'), X'1F', '%') ESCAPE '!'"
+
 /* The rollup columns under the names raw_select gives. */
 #define ROLLUP_COLS "visitors AS vi, visits AS vs, pageviews AS pv, " \
 	"bounces AS bo, duration AS du, events AS ev"
@@ -273,8 +281,7 @@ parts(struct qctx *q, const struct period *p, const struct filters *f, enum dim 
 	int filtered = (f != NULL && f->n > 0) || dim == DIM_GOAL;
 	/* A daily series must not see a month's row as its first day. */
 	int months = g == GROUP_VALUE || p->gran == GRAN_MONTH;
-	int any = 0;
-	struct buf like = BUF_INIT;
+	int any = 0, like = dim == DIM_PROP && q->prop_key != NULL;
 	const char *head = g == GROUP_VALUE ? "SELECT value AS v, " :
 	    "SELECT 0 AS k, DATEDIFF(day, '1970-01-01') AS b, 0 AS o, ";
 
@@ -285,10 +292,6 @@ parts(struct qctx *q, const struct period *p, const struct filters *f, enum dim 
 		m0 = month_first(p->from_day) == p->from_day ? p->from_day : month_next(p->from_day);
 		m1 = month_first(rolled + 1) == rolled + 1 ? rolled + 1 :
 		    month_first(rolled + 1);	/* the first day after the last whole month */
-		if (dim == DIM_PROP && q->prop_key != NULL) {
-			sql_like_escape(&like, q->prop_key, strlen(q->prop_key), 0);
-			buf_adds(&like, PROP_SEP "%");
-		}
 		if (months && m0 < m1) {
 			buf_addf(sql, "%s" ROLLUP_COLS " FROM rollup_months WHERE site_id = ? "
 			    "AND dim = ? AND day >= ? AND day < ?", head);
@@ -296,9 +299,9 @@ parts(struct qctx *q, const struct period *p, const struct filters *f, enum dim 
 			db_arg_int(a, dim);
 			arg_day(a, m0);
 			arg_day(a, m1);
-			if (like.len) {
-				buf_adds(sql, " AND value LIKE ? ESCAPE '!'");
-				db_arg_str(a, like.ptr, like.len);
+			if (like) {
+				buf_adds(sql, LIKE_PROP_KEY);
+				db_arg_strz(a, q->prop_key);
 			}
 			if (only) {
 				buf_adds(sql, " AND value = ?");
@@ -317,9 +320,9 @@ parts(struct qctx *q, const struct period *p, const struct filters *f, enum dim 
 			arg_day(a, m0 - 1);
 			arg_day(a, m1);
 			arg_day(a, rolled);
-			if (like.len) {
-				buf_adds(sql, " AND value LIKE ? ESCAPE '!'");
-				db_arg_str(a, like.ptr, like.len);
+			if (like) {
+				buf_adds(sql, LIKE_PROP_KEY);
+				db_arg_strz(a, q->prop_key);
 			}
 			if (only) {
 				buf_adds(sql, " AND value = ?");
@@ -328,7 +331,6 @@ parts(struct qctx *q, const struct period *p, const struct filters *f, enum dim 
 			any = 1;
 		}
 	}
-	buf_release(&like);
 	if (rolled < p->to_day) {
 		raw_from = rolled >= p->from_day ? tz_day_start(q->site->tz, rolled + 1) : p->start;
 		if (any)
@@ -591,19 +593,23 @@ glob_match(const char *pat, const char *s)
 	return *pat == '\0';
 }
 
-/* The event condition of a goal over events e, appended with its argument. */
+/*
+ * The event condition of a goal over events e, appended with its argument.
+ * The server makes the LIKE pattern of the goal's own string (as
+ * sql_like_escape() would, '*' becoming '%'): a bound string must stay
+ * valid until the statement runs, and a funnel binds one per step.
+ */
 static void
-goal_cond(const struct goal_ref *g, struct buf *sql, struct db_args *a, struct buf *tmp)
+goal_cond(const struct goal_ref *g, struct buf *sql, struct db_args *a)
 {
 	if (g->is_event) {
 		buf_adds(sql, "e.name = ?");
 		db_arg_strz(a, g->target);
 		return;
 	}
-	buf_adds(sql, "(e.name = 'pageview' AND e.pathname LIKE ? ESCAPE '!')");
-	buf_reset(tmp);
-	sql_like_escape(tmp, g->target, strlen(g->target), 1);
-	db_arg_strz(a, tmp->ptr);
+	buf_adds(sql, "(e.name = 'pageview' AND e.pathname LIKE REPLACE(REPLACE(REPLACE("
+	    "REPLACE(?, '!', '!!'), '%', '!%'), '_', '!_'), '*', '%') ESCAPE '!')");
+	db_arg_strz(a, g->target);
 }
 
 static int
@@ -621,12 +627,13 @@ int
 q_goal(struct qctx *q, const struct period *p, const struct filters *f,
     const struct goal_ref *g, struct metrics *out)
 {
-	struct buf sql = BUF_INIT, tmp = BUF_INIT;
+	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct metrics m;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	memset(&m, 0, sizeof(m));	/* no row when nothing converted */
 	/* An exact page or an event name is a rollup row; a wildcard is not. */
 	if ((f == NULL || f->n == 0) && (g->is_event || strchr(g->target, '*') == NULL)) {
 		if (breakdown_sql(q, p, f, g->is_event ? DIM_EVENT : DIM_PAGE, g->target,
@@ -646,13 +653,12 @@ q_goal(struct qctx *q, const struct period *p, const struct filters *f,
 	db_arg_int(&a, q->site->id);
 	db_arg_time_ms(&a, p->start * 1000);
 	db_arg_time_ms(&a, p->end * 1000);
-	goal_cond(g, &sql, &a, &tmp);
+	goal_cond(g, &sql, &a);
 	if (filters_sql(f, q->goals, q->ngoals, &sql, &a) == -1)
 		goto out;
 	rc = run(q, &sql, &a, row_goal, out);
 out:
 	buf_release(&sql);
-	buf_release(&tmp);
 	db_args_free(&a);
 	return rc;
 }
@@ -738,7 +744,7 @@ int
 q_funnel(struct qctx *q, const struct period *p, const struct filters *f,
     const struct goal_ref *steps, size_t n, long long *visitors)
 {
-	struct buf sql = BUF_INIT, tmp = BUF_INIT;
+	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct funnel fn;
 	size_t i, k;
@@ -761,7 +767,7 @@ q_funnel(struct qctx *q, const struct period *p, const struct filters *f,
 	for (i = 0; i < n; i++) {
 		if (i)
 			buf_adds(&sql, " OR ");
-		goal_cond(&steps[i], &sql, &a, &tmp);
+		goal_cond(&steps[i], &sql, &a);
 	}
 	buf_adds(&sql, ")");
 	if (filters_sql(f, q->goals, q->ngoals, &sql, &a) == -1)
@@ -776,7 +782,6 @@ q_funnel(struct qctx *q, const struct period *p, const struct filters *f,
 out:
 	free(fn.tab);
 	buf_release(&sql);
-	buf_release(&tmp);
 	db_args_free(&a);
 	return rc;
 }

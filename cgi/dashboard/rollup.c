@@ -32,13 +32,11 @@ exec_sql(struct db *db, const struct buf *sql, struct db_args *a, unsigned long 
 	return rc;
 }
 
+/* A local day as a DATETIME at its midnight, held by db_args itself. */
 static void
 arg_day(struct db_args *a, long day)
 {
-	char s[11];
-
-	period_day_str(day, s);
-	db_arg_str(a, s, 10);
+	db_arg_time_ms(a, (long long)day * 86400 * 1000);
 }
 
 /* Rebuild one local day of a site: every dimension but goals. */
