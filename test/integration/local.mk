@@ -35,3 +35,9 @@ noinst_PROGRAMS += test/integration/test_dash_share
 test_integration_test_dash_share_SOURCES = test/integration/test_dash_share.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_dash_share_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+
+# The dashboard's full breakdowns and their CSV and JSON downloads.
+noinst_PROGRAMS += test/integration/test_dash_report
+test_integration_test_dash_report_SOURCES = test/integration/test_dash_report.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dash_report_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
