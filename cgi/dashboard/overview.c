@@ -272,6 +272,13 @@ h_overview(struct req *r, struct resp *resp)
 	ch.seconds = chart_metrics[mi].seconds;
 	chart_svg(&svg, &ch);
 	view_str(v, "chart", svg.ptr);
+	/* A phone gets its own drawing: the wide one's text would be tiny there. */
+	buf_reset(&svg);
+	ch.id = "main-narrow";
+	ch.width = 360;
+	ch.height = 260;
+	chart_svg(&svg, &ch);
+	view_str(v, "chart_narrow", svg.ptr);
 	view_str(v, "chart_metric", chart_metrics[mi].label);
 	json_object_object_add(v, "series", series_table(pc, n, pp, np, &chart_metrics[mi]));
 
