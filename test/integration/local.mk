@@ -41,3 +41,9 @@ noinst_PROGRAMS += test/integration/test_dash_report
 test_integration_test_dash_report_SOURCES = test/integration/test_dash_report.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_dash_report_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+
+# The dashboard's goals and funnels: conversions, funnel counts, forms, roles, tenancy.
+noinst_PROGRAMS += test/integration/test_dash_goals
+test_integration_test_dash_goals_SOURCES = test/integration/test_dash_goals.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dash_goals_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
