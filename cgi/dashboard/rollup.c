@@ -157,6 +157,11 @@ select_rows(struct db *db, const struct buf *sql, struct db_args *a,
 	return rc;
 }
 
+struct busy {
+	long		 from, to;
+	unsigned char	*v;
+};
+
 struct sites {
 	struct site_row	*v;
 	size_t		 n, cap;
@@ -210,6 +215,44 @@ row_one(void *arg, const struct db_res *r)
 }
 
 static int
+row_busy(void *arg, const struct db_res *r)
+{
+	struct busy *b = arg;
+	long u = (long)db_col_int(r, 0, -1), d;
+
+	/* A UTC day's visits start on the local days around it (offsets < 1 day). */
+	for (d = u - 1; u >= 0 && d <= u + 1; d++)
+		if (d >= b->from && d <= b->to)
+			b->v[d - b->from] = 1;
+	return 0;
+}
+
+/*
+ * One flag per local day of [from, to]: 1 when a visit of the site may
+ * have started on it.  NULL on error.
+ */
+static unsigned char *
+busy_days(struct db *db, const struct qsite *site, long from, long to)
+{
+	struct buf sql = BUF_INIT;
+	struct db_args a = DB_ARGS_INIT;
+	struct busy b = { from, to, xcalloc((size_t)(to - from + 1), 1) };
+
+	buf_adds(&sql, "SELECT DISTINCT DATEDIFF(started_at, '1970-01-01') FROM sessions "
+	    "WHERE site_id = ? AND started_at >= ? AND started_at < ?");
+	db_arg_int(&a, site->id);
+	db_arg_time_ms(&a, tz_day_start(site->tz, from) * 1000);
+	db_arg_time_ms(&a, tz_day_start(site->tz, to + 1) * 1000);
+	if (select_rows(db, &sql, &a, row_busy, &b) == -1) {
+		free(b.v);
+		b.v = NULL;
+	}
+	buf_release(&sql);
+	db_args_free(&a);
+	return b.v;
+}
+
+static int
 rollup_site(struct db *db, struct site_row *sr, long long now, long long maxid,
     struct rollup_stats *st)
 {
@@ -218,6 +261,7 @@ rollup_site(struct db *db, struct site_row *sr, long long now, long long maxid,
 	struct db_args a = DB_ARGS_INIT;
 	long long first = -1;
 	long from, to, day, m;
+	unsigned char *busy = NULL;
 	int rebuild, rc = -1;
 
 	memset(&site, 0, sizeof(site));
@@ -251,7 +295,12 @@ rollup_site(struct db *db, struct site_row *sr, long long now, long long maxid,
 		if (sr->dirty >= 0 && sr->dirty < from)
 			from = sr->dirty;
 	}
+	/* Only days that can hold a visit: a long quiet past costs one query. */
+	if (from <= to && (busy = busy_days(db, &site, from, to)) == NULL)
+		goto out;
 	for (day = from; day <= to; day++) {
+		if (!busy[day - from])
+			continue;
 		if (rollup_day(db, &site, day) == -1)
 			goto out;
 		st->days++;
@@ -275,10 +324,22 @@ rollup_site(struct db *db, struct site_row *sr, long long now, long long maxid,
 	rc = exec_sql(db, &sql, &a, NULL);
 	st->sites++;
 out:
+	free(busy);
 	buf_release(&sql);
 	db_args_free(&a);
 	return rc;
 }
+
+/*
+ * Passes run one at a time, whoever starts them (the --every loop and a
+ * manual `trackrctl rollup`): a pass that found a site without state
+ * rebuilds it by deleting all its rows first, and if another pass had
+ * written that site's state meanwhile, reports would read the half-built
+ * days.  A pass waits for the one running, at most this long.
+ */
+#define LOCK_NAME	"trackr_rollup"
+#define LOCK_WAIT	3600	/* seconds */
+#define ISOLATION	"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"
 
 int
 rollup_run(struct db *db, long long now, struct rollup_stats *st)
@@ -286,11 +347,28 @@ rollup_run(struct db *db, long long now, struct rollup_stats *st)
 	struct sites s = { NULL, 0, 0 };
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
-	long long maxid = 0, low = -1;
+	long long maxid = 0, low = -1, locked = -1;
 	size_t i;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
+	buf_adds(&sql, "SELECT GET_LOCK('" LOCK_NAME "', ?)");
+	db_arg_int(&a, LOCK_WAIT);
+	if (select_rows(db, &sql, &a, row_one, &locked) == -1 || locked != 1) {
+		if (locked == 0)
+			log_err("another rollup pass has run for over %d s", LOCK_WAIT);
+		buf_release(&sql);
+		db_args_free(&a);
+		return -1;
+	}
+	db_args_reset(&a);
+	buf_reset(&sql);
+	/*
+	 * Read what is committed without locking it: INSERT ... SELECT under
+	 * REPEATABLE READ would lock the visits it reads against the collector.
+	 */
+	if (db_exec_sql(db, ISOLATION, strlen(ISOLATION)) == -1)
+		goto out;
 	/* The watermark first: events after it are seen by the next pass. */
 	buf_adds(&sql, "SELECT COALESCE(MAX(id), 0) FROM events");
 	if (select_rows(db, &sql, &a, row_one, &maxid) == -1)
@@ -325,6 +403,12 @@ out:
 		free(s.v[i].state_tz);
 	}
 	free(s.v);
+	/* Also ended with the connection, should it be lost. */
+	buf_reset(&sql);
+	db_args_reset(&a);
+	buf_adds(&sql, "SELECT RELEASE_LOCK('" LOCK_NAME "')");
+	if (select_rows(db, &sql, &a, row_one, &locked) == -1)
+		log_warn("rollup lock not released");
 	buf_release(&sql);
 	db_args_free(&a);
 	return rc;
