@@ -113,6 +113,7 @@ enum route_need {
 	NEED_ADMIN	= 1u << 10,	/* owner or admin of the site's organisation (never a link) */
 	SHARE_OK	= 1u << 11,	/* reachable through a shared link */
 	NEED_PERIOD	= 1u << 12,	/* reads period and filters from the query */
+	SHARE_ONLY	= 1u << 13,	/* only through a shared link: its password form */
 };
 
 /* util.c */

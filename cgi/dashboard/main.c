@@ -81,7 +81,7 @@ static const struct site_route {
 	{ M(METHOD_GET), "/sharing", h_sharing, NEED_ADMIN },
 	{ M(METHOD_POST), "/sharing/add", h_share_add, NEED_ADMIN },
 	{ M(METHOD_POST), "/sharing/revoke", h_share_revoke, NEED_ADMIN },
-	{ M(METHOD_POST), "/unlock", h_share_unlock, SHARE_OK },
+	{ M(METHOD_POST), "/unlock", h_share_unlock, SHARE_OK | SHARE_ONLY },
 	{ M(METHOD_GET), "*", h_report, SHARE_OK | NEED_PERIOD },
 	{ M(METHOD_GET), "*.csv", h_export, SHARE_OK | NEED_PERIOD },
 	{ M(METHOD_GET), "*.json", h_export, SHARE_OK | NEED_PERIOD },
@@ -391,7 +391,7 @@ front(struct req *r, struct resp *resp)
 			return message(c, resp, 405, "Not allowed", "Method not allowed.", NULL, NULL);
 		}
 		flags |= rt->flags;
-		if (share_path && !(rt->flags & SHARE_OK))
+		if ((share_path && !(rt->flags & SHARE_OK)) || (site_path && rt->flags & SHARE_ONLY))
 			return not_found(c, resp);
 	}
 	c->query = &r->args;
