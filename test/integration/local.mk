@@ -47,3 +47,15 @@ noinst_PROGRAMS += test/integration/test_dash_goals
 test_integration_test_dash_goals_SOURCES = test/integration/test_dash_goals.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_dash_goals_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+
+# The dashboard's access-control matrix: every route against every actor.
+noinst_PROGRAMS += test/integration/test_dash_access
+test_integration_test_dash_access_SOURCES = test/integration/test_dash_access.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dash_access_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
+
+# The dashboard keeps tracked data inert: HTML, SVG, CSV, JSON, the API, shared links.
+noinst_PROGRAMS += test/integration/test_dash_xss
+test_integration_test_dash_xss_SOURCES = test/integration/test_dash_xss.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dash_xss_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
