@@ -42,6 +42,12 @@ test_integration_test_dash_report_SOURCES = test/integration/test_dash_report.c 
 	test/integration/util.c test/integration/util.h
 test_integration_test_dash_report_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS)
 
+# The dashboard's exactness suite: a hand-computed fixture, raw and rolled up.
+noinst_PROGRAMS += test/integration/test_dashboard
+test_integration_test_dashboard_SOURCES = test/integration/test_dashboard.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dashboard_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS) -lm
+
 # The dashboard's goals and funnels: conversions, funnel counts, forms, roles, tenancy.
 noinst_PROGRAMS += test/integration/test_dash_goals
 test_integration_test_dash_goals_SOURCES = test/integration/test_dash_goals.c \
