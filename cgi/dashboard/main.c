@@ -109,6 +109,9 @@ static const struct qkey {
 	{ "metrics", 200 },
 	{ "interval", 8 },
 	{ "compare", 8 },
+	{ "fk", 40 },		/* the "Add filter" form: key, op, value */
+	{ "fo", 16 },
+	{ "fv", FILTER_VALUE_MAX },
 };
 
 /* Form keys every POST may carry. */
@@ -346,6 +349,30 @@ not_found(struct ctx *c, struct resp *resp)
 	return message(c, resp, 404, "Not found", "There is no such page.", "/dash", "Your sites");
 }
 
+/*
+ * The "Add filter" form sends its parts apart (fk, fo, fv): answer with
+ * the canonical address, the filter joined to the others as f=k:o:v.
+ */
+static int
+add_filter(struct ctx *c, struct resp *resp)
+{
+	struct buf spec = BUF_INIT, to = BUF_INIT;
+	const char *why = NULL, *k = qparam(c, "fk"), *o = qparam(c, "fo"), *v = qparam(c, "fv");
+	int rc;
+
+	buf_addf(&spec, "%s:%s:%s", k, o ? o : "", v ? v : "");
+	if (filters_add(&c->filters, spec.ptr, spec.len, &why) == -1)
+		rc = message(c, resp, 400, "Bad request", why ? why : "That filter is not valid.",
+		    c->base.ptr, "Back to the overview");
+	else {
+		report_link(c, &to, c->sub.ptr, NULL);
+		rc = redirect(resp, to.ptr);
+	}
+	buf_release(&spec);
+	buf_release(&to);
+	return rc;
+}
+
 static int
 front(struct req *r, struct resp *resp)
 {
@@ -499,6 +526,10 @@ front(struct req *r, struct resp *resp)
 		if (st == 1) {
 			rc = message(c, resp, 400, "Bad request", why ? why : "The report "
 			    "parameters are not valid.", c->base.ptr, "Back to the overview");
+			goto out;
+		}
+		if (qparam(c, "fk") != NULL) {
+			rc = add_filter(c, resp);
 			goto out;
 		}
 	} else if (flags & NEED_SITE) {

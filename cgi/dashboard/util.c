@@ -422,6 +422,22 @@ view_site(struct ctx *c, json_object *v, const char *here)
 	} else
 		json_object_put(list);
 
+	/* The "Add filter" form's dimensions: every column filter (props by their report). */
+	list = json_object_new_array();
+	for (i = 0; c->period.name[0] && i < DIM__MAX; i++) {
+		if (dims[i].level != LEVEL_SESSION && dims[i].level != LEVEL_EVENT)
+			continue;
+		o = json_object_new_object();
+		view_str(o, "key", dims[i].key);
+		view_str(o, "label", dims[i].label);
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(v, "filter_dims", list);
+	if (strcmp(c->period.name, "custom") == 0) {
+		view_str(v, "custom_from", qparam(c, "from"));
+		view_str(v, "custom_to", qparam(c, "to"));
+	}
+
 	/* The site switcher: the organisation's other sites (members only). */
 	if (c->actor == ACTOR_MEMBER) {
 		list = json_object_new_array();
