@@ -40,6 +40,7 @@ const VISITS = [
   [12, 1530, ['/'], 'Google', 'SE', 'desktop', 'Chrome']
 ];
 const PRICING_VISITORS = 5;	// visitors 1, 2, 3, 8, 11
+const DE_VISITORS = 5;		// visitors 1, 3, 7, 9, 11
 
 function seed(orgId, tag) {
   const domain = `dash-${tag}.test`;
@@ -165,6 +166,16 @@ test('a customer reads, filters, exports and shares a site\'s dashboard', {
   await page.getByRole('link', { name: 'Remove filter: Page is /pricing' }).click();
   await page.waitForURL((u) => !u.search.includes('f='));
   assert.equal((await tile(page, 'Unique visitors').textContent()).trim(), '12');
+  // The "Add filter" form: a negation, which no row click makes.
+  await page.getByText('Add filter').click();
+  await page.getByLabel('Dimension').selectOption({ label: 'Country' });
+  await page.getByLabel('Condition').selectOption('is_not');
+  await page.getByLabel('Value').fill('DE');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/f=country%3Ais_not%3ADE/);
+  assert.equal((await tile(page, 'Unique visitors').textContent()).trim(), String(12 - DE_VISITORS));
+  await page.getByRole('link', { name: /Remove filter: Country is not/ }).click();
+  await page.waitForURL((u) => !u.search.includes('f='));
 
   // 3. The full sources report, and its CSV.
   await page.locator('section.top', { hasText: 'Top sources' })
