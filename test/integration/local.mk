@@ -48,6 +48,12 @@ test_integration_test_dashboard_SOURCES = test/integration/test_dashboard.c \
 	test/integration/util.c test/integration/util.h
 test_integration_test_dashboard_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS) -lm
 
+# The dashboard's stats API: keys, tenancy, parameters and numbers.
+noinst_PROGRAMS += test/integration/test_dash_api
+test_integration_test_dash_api_SOURCES = test/integration/test_dash_api.c \
+	test/integration/util.c test/integration/util.h
+test_integration_test_dash_api_LDADD = $(CORE_LIBS) $(CURL_LIBS) $(CUNIT_LIBS) -lm
+
 # The dashboard's goals and funnels: conversions, funnel counts, forms, roles, tenancy.
 noinst_PROGRAMS += test/integration/test_dash_goals
 test_integration_test_dash_goals_SOURCES = test/integration/test_dash_goals.c \
