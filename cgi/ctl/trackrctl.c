@@ -8,6 +8,8 @@
  *   trackrctl [-c config] mail-test ADDRESS
  *   trackrctl [-c config] staff EMAIL on|off
  *   trackrctl [-c config] rollup [--every SECONDS]
+ *   trackrctl [-c config] gen-events --site D --events N --months M --seed S
+ *                         [--end YYYY-MM-DD] [--tz ZONE]
  *
  * Migrations are migrations/NNNN_name.sql, applied in order, each recorded
  * with its SHA-256; a file changed after it was applied is refused.
@@ -28,6 +30,7 @@
 #include "conf.h"
 #include "crypt.h"
 #include "db.h"
+#include "gen.h"
 #include "log.h"
 #include "mail.h"
 #include "rollup.h"
@@ -599,7 +602,8 @@ usage(void)
 	    "       trackrctl [-c config] mail-send [--once]\n"
 	    "       trackrctl [-c config] mail-test ADDRESS\n"
 	    "       trackrctl [-c config] staff EMAIL on|off\n"
-	    "       trackrctl [-c config] rollup [--every SECONDS]\n");
+	    "       trackrctl [-c config] rollup [--every SECONDS]\n"
+	    "       " GEN_USAGE "\n");
 	exit(2);
 }
 
@@ -679,6 +683,11 @@ main(int argc, char *argv[])
 			usage();
 		rc = rollup_loop(db, (int)every) == 0 ? 0 : 1;
 		tz_cache_free();
+	} else if (strcmp(cmd, "gen-events") == 0) {
+		/* Benchmark data: cgi/ctl/gen.c. */
+		if ((i = gen_events_main(&conf, db, argc, argv)) == GEN_BAD_USAGE)
+			usage();
+		rc = i == 0 ? 0 : 1;
 	} else if (strcmp(cmd, "staff") == 0) {
 		if (argc != 3 || (strcmp(argv[2], "on") != 0 && strcmp(argv[2], "off") != 0))
 			usage();
