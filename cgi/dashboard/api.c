@@ -29,6 +29,7 @@
 #include "valid.h"
 
 #include "dashboard.h"
+#include "ratelimit.h"
 
 #define API_PREFIX	"/api/v1/stats/"
 #define TOKEN_MAX	128	/* bytes of a bearer token we look up at all */
@@ -255,7 +256,7 @@ bearer(const char *h, size_t *len)
  * on error.  Keys are stored as the SHA-256 of the whole key (keys.c).
  */
 static int
-key_find(struct ctx *c, const char *tok, size_t len, long long *org)
+key_find(struct ctx *c, const char *tok, size_t len, long long *org, long long *idp)
 {
 	struct db_args a = DB_ARGS_INIT;
 	struct db_res res;
@@ -269,6 +270,7 @@ key_find(struct ctx *c, const char *tok, size_t len, long long *org)
 	    (rc = db_fetch(&res)) == 1) {
 		id = db_col_int(&res, 0, 0);
 		*org = db_col_int(&res, 1, 0);
+		*idp = id;
 	}
 	db_res_free(&res);
 	if (rc == 1) {
@@ -312,9 +314,9 @@ h_api(struct req *r, struct resp *resp)
 	struct ctx *c = r->thread;
 	const struct endpoint *ep = NULL;
 	const char *tok, *why, *v;
-	long long org = 0, site;
+	long long org = 0, site, key = 0;
 	size_t i, len, nf;
-	int rc, st;
+	int rc, st, wait;
 
 	resp_header(resp, "Cache-Control", "no-store");
 	if (strncmp(r->path, API_PREFIX, strlen(API_PREFIX)) == 0)
@@ -341,7 +343,7 @@ h_api(struct req *r, struct resp *resp)
 		rc = unavailable(resp);
 		goto out;
 	}
-	if ((st = key_find(c, tok, len, &org)) == 0) {
+	if ((st = key_find(c, tok, len, &org, &key)) == 0) {
 		rc = unauthorized(resp);
 		goto out;
 	}
@@ -350,6 +352,13 @@ h_api(struct req *r, struct resp *resp)
 		goto out;
 	}
 	c->actor = ACTOR_KEY;
+	/* Each key has its own budget, so one busy script cannot starve the rest. */
+	if ((wait = ratelimit_take(app->rl_api, (uint64_t)key, app->api_rate, 1,
+	    (int64_t)c->now * 1000)) > 0) {
+		resp_header(resp, "Retry-After", "%d", wait);
+		rc = resp_error(resp, 429, "too many requests for this key: slow down");
+		goto out;
+	}
 
 	if ((v = qparam(c, "site_id")) == NULL) {
 		rc = bad(resp, "site_id is required");

@@ -62,6 +62,8 @@ struct app {
 	struct buf	 origin;	/* base_url's origin, what same-site forms send */
 	int		 https;
 	unsigned char	 key[CRYPT_SHA256_LEN];	/* from secret_key */
+	struct ratelimit *rl_api;	/* requests per API key (locked inside) */
+	long long	 api_rate;	/* api_rate_per_min */
 };
 
 /* Who is asking. */

@@ -15,7 +15,8 @@ cgi_dashboard_trackr_dashboard_SOURCES = cgi/dashboard/main.c \
 	cgi/dashboard/share.c cgi/dashboard/api.c \
 	cgi/dashboard/chart.c cgi/dashboard/chart.h \
 	cgi/dashboard/export.c cgi/dashboard/export.h \
+	cgi/collect/ratelimit.c cgi/collect/ratelimit.h \
 	$(DASH_QUERY_SOURCES)
-cgi_dashboard_trackr_dashboard_CPPFLAGS = $(AM_CPPFLAGS) \
+cgi_dashboard_trackr_dashboard_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cgi/collect \
 	-DTRACKR_TEMPLATES_DIR='"$(pkgdatadir)/templates"'
 cgi_dashboard_trackr_dashboard_LDADD = $(CORE_LIBS) -lm

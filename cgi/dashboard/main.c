@@ -36,6 +36,7 @@
 #include "valid.h"
 
 #include "dashboard.h"
+#include "ratelimit.h"
 
 const char *const stmts[STMT__MAX] = {
 	SESSION_STMTS,
@@ -103,12 +104,6 @@ static const struct qkey {
 	{ "metric", 20 },
 	{ "prop", 300 },
 	{ "funnel", 20 },
-	{ "site_id", 20 },	/* api.c */
-	{ "property", 40 },
-	{ "limit", 6 },
-	{ "metrics", 200 },
-	{ "interval", 8 },
-	{ "compare", 8 },
 	{ "fk", 40 },		/* the "Add filter" form: key, op, value */
 	{ "fo", 16 },
 	{ "fv", FILTER_VALUE_MAX },
@@ -632,8 +627,9 @@ main(int argc, char *argv[])
 	}
 	log_init("trackr-dashboard", (enum log_level)level);
 	if (threads == 0)
-		threads = conf_int(&conf, "dashboard_threads", 4, 1, 256, &err);
+		threads = conf_int(&conf, "dashboard_threads", 16, 1, 256, &err);
 	conns = conf_int(&conf, "dashboard_db_connections", 4, 1, 64, &err);
+	app.api_rate = conf_int(&conf, "api_rate_per_min", 600, 1, 1000000, &err);
 	if (err)
 		goto out;
 	if (conns > threads)
@@ -660,6 +656,7 @@ main(int argc, char *argv[])
 	if (sock == NULL)
 		sock = conf_str(&conf, "dashboard_socket", NULL);
 	app.pool = db_pool_new(&conf, stmts, STMT__MAX, (int)conns);
+	app.rl_api = ratelimit_new(4096);
 
 	memset(&so, 0, sizeof(so));
 	so.socket_path = sock;
@@ -672,6 +669,7 @@ main(int argc, char *argv[])
 	rc = server_run(&so) == 0 ? 0 : 1;
 out:
 	db_pool_free(app.pool);
+	ratelimit_free(app.rl_api);
 	tpl_free(app.tpls);
 	tz_cache_free();
 	crypt_wipe(app.key, sizeof(app.key));

@@ -10,6 +10,7 @@ instance_init() {
 	up)    VARDIR=$ROOT/var       HTTP_PORT=8080  MODE=nobench ;;
 	test)  VARDIR=$ROOT/var/test  HTTP_PORT=18080 MODE=nobench ;;
 	bench) VARDIR=$ROOT/var/bench HTTP_PORT=28080 MODE=bench ;;
+	bench-dash) VARDIR=$ROOT/var/bench-dash HTTP_PORT=38080 MODE=benchdash ;;
 	*) die "unknown instance $INST" ;;
 	esac
 	BASE_URL=http://127.0.0.1:$HTTP_PORT
@@ -205,15 +206,15 @@ stop_mariadb() {
 # empty SOCKET makes the collector serve the listening socket it finds on
 # fd 0, as mod_fcgid starts it.
 conf_text() {
-	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 noop=0 how
+	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 rate_api=600 noop=0 how
 	# The collector under mod_fcgid (no socket) has no use for the key.
 	local key=${SECRET_KEY:-}
 	[[ -n $socket ]] || key=
 	case $INST in
 	up)
 		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
-	test) rate_site=600000 rate_client=100000000 ;;
-	bench) rate_site=100000000 rate_client=100000000 noop=1 ;;
+	test) rate_site=600000 rate_client=100000000 rate_api=100000 ;;
+	bench) rate_site=100000000 rate_client=100000000 rate_api=100000 noop=1 ;;
 	esac
 	how="FastCGI on a unix socket, behind nginx"
 	[[ -z $socket ]] && how="FastCGI on fd 0, spawned by Apache's mod_fcgid"
@@ -241,6 +242,8 @@ conf_text() {
 		# Events per minute accepted per site and per client
 		rate_site_per_min = $rate_site
 		rate_client_per_min = $rate_client
+		# Stats API requests per minute per API key
+		api_rate_per_min = $rate_api
 		# 1 enables POST /__bench/noop (answers 204 without touching the database)
 		bench_noop = $noop
 		log_level = info
