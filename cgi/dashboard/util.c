@@ -79,10 +79,8 @@ render(struct ctx *c, struct resp *resp, int status, const char *page, json_obje
 {
 	int rc;
 
+	/* With Referrer-Policy: no-referrer: a shared link's address is its secret. */
 	secure_html(resp, c->https);
-	if (c->actor == ACTOR_SHARE)
-		/* A link's address is its secret: never send it on as a Referer. */
-		resp_header(resp, "Referrer-Policy", "no-referrer");
 	buf_reset(&resp->body);
 	rc = tpl_render(c->app->tpls, page, view, &resp->body, 0);
 	json_object_put(view);
