@@ -29,6 +29,7 @@
 #define TXN_TRIES	4
 #define SLOW_GROUP_MS	200		/* log groups slower than this */
 #define SCACHE_SLOTS	(1u << 18)	/* sessions remembered between groups */
+#define SCACHE_WAYS	4		/* slots a visitor may take */
 #define DOWN_MS		1000		/* fail fast this long after a failure */
 
 enum wstmt {
@@ -251,11 +252,16 @@ claim_batches(struct wctx *c, struct item *group, uint64_t txn)
 	return rc;
 }
 
-/* Load the active sessions of the group's visitors, locking them. */
+/*
+ * The SCACHE_WAYS slots visitor may take.  A set rather than one slot: two
+ * active visitors whose ids hash alike would otherwise keep evicting each
+ * other, and every group holding one of them would ask the database.
+ */
 static struct scache *
-scache_slot(struct writer *w, uint64_t visitor)
+scache_set(struct writer *w, uint64_t visitor)
 {
-	return &w->scache[stitch_mix(visitor) & (SCACHE_SLOTS - 1)];
+	return &w->scache[(stitch_mix(visitor) &
+	    (SCACHE_SLOTS / SCACHE_WAYS - 1)) * SCACHE_WAYS];
 }
 
 /* Put visitor's session from the cache when it is active since since; 1 if so. */
@@ -263,12 +269,18 @@ static int
 from_cache(struct wctx *c, uint64_t visitor, int64_t since)
 {
 	struct writer *w = c->w;
-	struct scache e, *slot;
+	struct scache e, *set;
 	struct sess *s;
+	size_t i;
 
+	memset(&e, 0, sizeof(e));
 	pthread_mutex_lock(&w->scache_lock);
-	slot = scache_slot(w, visitor);
-	e = *slot;
+	set = scache_set(w, visitor);
+	for (i = 0; i < SCACHE_WAYS; i++)
+		if (set[i].visitor == visitor) {
+			e = set[i];
+			break;
+		}
 	pthread_mutex_unlock(&w->scache_lock);
 	if (e.visitor != visitor || e.last_seen < since)
 		return 0;
@@ -281,26 +293,39 @@ from_cache(struct wctx *c, uint64_t visitor, int64_t since)
 	return 1;
 }
 
-/* Remember the sessions of a committed group. */
+/*
+ * Remember the sessions of a committed group: in the visitor's slot of its
+ * set, else in the slot seen longest ago (an empty one has last_seen 0).
+ */
 static void
 to_cache(struct wctx *c)
 {
 	struct writer *w = c->w;
-	struct scache *slot;
-	size_t i;
+	struct scache *set, *slot;
+	const struct sess *s;
+	size_t i, k;
 
 	pthread_mutex_lock(&w->scache_lock);
 	for (i = 0; i < c->st.nsess; i++) {
-		if (!c->st.sess[i].dirty)
+		s = &c->st.sess[i];
+		if (!s->dirty)
 			continue;
-		slot = scache_slot(w, c->st.sess[i].visitor);
-		if (slot->visitor == c->st.sess[i].visitor &&
-		    slot->last_seen > c->st.sess[i].last_seen)
+		set = scache_set(w, s->visitor);
+		slot = &set[0];
+		for (k = 0; k < SCACHE_WAYS; k++) {
+			if (set[k].visitor == s->visitor) {
+				slot = &set[k];
+				break;
+			}
+			if (set[k].last_seen < slot->last_seen)
+				slot = &set[k];
+		}
+		if (slot->visitor == s->visitor && slot->last_seen > s->last_seen)
 			continue;
-		slot->visitor = c->st.sess[i].visitor;
-		slot->id = c->st.sess[i].id;
-		slot->site_id = c->st.sess[i].site_id;
-		slot->last_seen = c->st.sess[i].last_seen;
+		slot->visitor = s->visitor;
+		slot->id = s->id;
+		slot->site_id = s->site_id;
+		slot->last_seen = s->last_seen;
 	}
 	pthread_mutex_unlock(&w->scache_lock);
 }
