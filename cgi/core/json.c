@@ -3,6 +3,8 @@
  * limit, plus the checks json-c leaves to its callers (NUL bytes, trailing
  * data, strings holding \u0000).
  */
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "json.h"
@@ -55,6 +57,37 @@ lex_check(const char *s, size_t n)
 	return NULL;
 }
 
+/*
+ * json-c (0.15 and later) copies the calling thread's locale on every
+ * parse, taking glibc's process-wide locale lock for writing, unless that
+ * locale is the C locale object itself, which it uses as it is.  Parse
+ * under that object: the same numbers (these programs never leave the C
+ * locale), and no lock that every request thread takes.
+ */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void
+c_locale_init(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+static json_object *
+parse_ex(struct json_tokener *tok, const char *s, int n)
+{
+	locale_t old = (locale_t)0;
+	json_object *o;
+
+	pthread_once(&c_locale_once, c_locale_init);
+	if (c_locale != (locale_t)0)
+		old = uselocale(c_locale);
+	o = json_tokener_parse_ex(tok, s, n);
+	if (old != (locale_t)0)
+		uselocale(old);
+	return o;
+}
+
 json_object *
 json_parse_limited(const char *s, size_t n, int max_depth, const char **why)
 {
@@ -87,12 +120,12 @@ json_parse_limited(const char *s, size_t n, int max_depth, const char **why)
 		return NULL;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, s, (int)n);
+	o = parse_ex(tok, s, (int)n);
 	err = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	if (err == json_tokener_continue && o == NULL) {
 		/* A bare number or word waits for a delimiter: end the input. */
-		o = json_tokener_parse_ex(tok, "", 1);
+		o = parse_ex(tok, "", 1);
 		err = json_tokener_get_error(tok);
 		end = n;
 		if (err != json_tokener_success) {
