@@ -4,8 +4,9 @@
  * Shutdown: the main thread waits for SIGTERM/SIGINT with sigwait(), sets
  * libfcgi's shutdown flag and then pokes every idle thread with SIGUSR1
  * until all have left the loop.  A thread blocks SIGUSR1 while it serves
- * a request, so the poke can only interrupt the accept(2) or the read of
- * the next request on a kept-alive connection, never a handler.
+ * a request, so the poke can only interrupt the accept(2) or the wait for
+ * (poll) or read of the next request on a kept-alive connection, never a
+ * handler.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -217,6 +219,30 @@ serve(struct worker *w)
 	write_resp(w);
 }
 
+/*
+ * On a kept-alive connection, wait in poll(2) until the next request is
+ * there, before libfcgi read(2)s it.  A thread asleep in read(2) on a unix
+ * socket is also woken each time the web server reads our answer (the
+ * socket became writable), finds nothing and sleeps again: a needless
+ * context switch per request.  poll(2) only wakes for input.  -1 when a
+ * signal interrupted the wait.
+ */
+static int
+wait_request(const FCGX_Request *fr)
+{
+	struct pollfd p;
+
+	/* ipcFd is libfcgi's: read here, never changed. */
+	if (fr->ipcFd < 0)
+		return 0;
+	p.fd = fr->ipcFd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (poll(&p, 1, -1) == -1 && errno == EINTR)
+		return -1;
+	return 0;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -241,6 +267,8 @@ worker_main(void *arg)
 	w->req.thread = o->thread_init ? o->thread_init(o->app) : NULL;
 	while (!atomic_load(&stopping)) {
 		pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+		if (wait_request(&w->fr) == -1)
+			continue;	/* poked: see whether we stop */
 		rc = FCGX_Accept_r(&w->fr);
 		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 		if (rc < 0) {
