@@ -111,6 +111,7 @@ struct writer {
 	struct scache {
 		uint64_t	 visitor;
 		uint64_t	 id;
+		int64_t		 started;	/* the row's key is (site, started_at, id) */
 		int64_t		 last_seen;
 		unsigned	 site_id;
 	}			*scache;
@@ -169,7 +170,8 @@ wstmt(struct wctx *c, size_t i)
 	else {
 		n = i - W_LOOKUP + 1;
 		buf_adds(&b, "SELECT id, visitor_id, site_id, "
-		    "CAST(UNIX_TIMESTAMP(last_seen) * 1000 AS UNSIGNED) "
+		    "CAST(UNIX_TIMESTAMP(last_seen) * 1000 AS UNSIGNED), "
+		    "CAST(UNIX_TIMESTAMP(started_at) * 1000 AS UNSIGNED) "
 		    "FROM sessions WHERE visitor_id IN (");
 		for (k = 0; k < n; k++)
 			buf_adds(&b, k ? ",?" : "?");
@@ -289,6 +291,7 @@ from_cache(struct wctx *c, uint64_t visitor, int64_t since)
 	s = stitch_put(&c->st, visitor);
 	s->id = e.id;
 	s->site_id = e.site_id;
+	s->started = e.started;
 	s->last_seen = e.last_seen;
 	return 1;
 }
@@ -325,6 +328,7 @@ to_cache(struct wctx *c)
 		slot->visitor = s->visitor;
 		slot->id = s->id;
 		slot->site_id = s->site_id;
+		slot->started = s->started;
 		slot->last_seen = s->last_seen;
 	}
 	pthread_mutex_unlock(&w->scache_lock);
@@ -377,6 +381,7 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 				s = stitch_put(&c->st, v);
 			s->id = strtoull(db_col(&r, 0, NULL), NULL, 10);
 			s->site_id = (unsigned)db_col_int(&r, 2, 0);
+			s->started = db_col_int(&r, 4, 0);
 			s->last_seen = last;
 		}
 		db_res_free(&r);
@@ -461,7 +466,11 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_uint(a, s->id);
 	db_arg_uint(a, s->site_id);
 	db_arg_uint(a, s->visitor);
-	db_arg_time_ms(a, s->is_new ? s->started : s->last_seen);
+	/*
+	 * The real start, so an existing visit's upsert finds its row by the
+	 * primary key; were it unknown, the unique key on id still would.
+	 */
+	db_arg_time_ms(a, s->started > 0 ? s->started : s->last_seen);
 	db_arg_time_ms(a, s->last_seen);
 	/* An existing session keeps its entry page and attributes (see SESSION_UPDATE). */
 	db_arg_strz(a, f && stitch_is_pageview(f) ? f->pathname.ptr : "");
