@@ -887,41 +887,18 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "A (owner, admin, viewer, site, key), B, staff in C; logins", test_fixture },
 		{ "the staff column is the outsider's", test_table_self_check },
 		{ "every route against every actor", test_matrix },
 		{ "A's objects are as they were", test_fixture_intact },
 		{ "another organisation's site answers like a missing one", test_foreign_is_missing },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_access", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("access", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("access", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

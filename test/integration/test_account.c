@@ -72,33 +72,6 @@ static char		 email1[96], email2[96];
 
 
 
-/* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
-static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n = 0;
-	int ok = 0;
-
-	tok[0] = '\0';
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
 static long long
 db_count_str(enum stmt s, const char *a1, const char *a2)
 {
@@ -119,25 +92,7 @@ db_count_str(enum stmt s, const char *a1, const char *a2)
 static int
 make_user(const char *email, const char *org, const char *iface)
 {
-	struct it_jar j = IT_JAR_INIT;
-	struct it_resp r;
-	struct buf path = BUF_INIT;
-	char tok[64];
-	int ok;
-
-	j.iface = iface;
-	it_signup(&j, email, org, PASSWORD, &r);
-	ok = r.status == 200 && mail_token(email, tok);
-	it_resp_free(&r);
-	if (ok) {
-		buf_addf(&path, "/verify?token=%s", tok);
-		it_get(&j, path.ptr, &r);
-		ok = r.status == 200;
-		it_resp_free(&r);
-	}
-	buf_release(&path);
-	it_jar_free(&j);
-	return ok;
+	return it_verified_user(db, STMT_LAST_MAIL, iface, email, org, PASSWORD);
 }
 
 /* ------------------------------------------------------------- tests */
@@ -215,7 +170,8 @@ test_signup_verify(void)
 	    "sign-up: %ld %s", r.status, r.body.ptr);
 	check_html_headers(&r, "POST /signup");
 	it_resp_free(&r);
-	IT_CHECK(mail_token(email1, tok), "a verification mail to %s", email1);
+	IT_CHECK(it_mail_token(db, STMT_LAST_MAIL, email1, tok), "a verification mail to %s",
+	    email1);
 
 	it_login(&j, email1, PASSWORD, NULL, &r);
 	IT_CHECK(r.status == 403 && strstr(r.body.ptr, "Confirm your email"),
@@ -226,7 +182,7 @@ test_signup_verify(void)
 	it_get(&j, path.ptr, &r);
 	IT_CHECK(r.status == 400, "the voided first link: %ld", r.status);
 	it_resp_free(&r);
-	IT_CHECK(mail_token(email1, tok), "a second verification mail");
+	IT_CHECK(it_mail_token(db, STMT_LAST_MAIL, email1, tok), "a second verification mail");
 	buf_reset(&path);
 	buf_addf(&path, "/verify?token=%s", tok);
 	it_get(&j, path.ptr, &r);
@@ -476,7 +432,7 @@ test_reset(void)
 	    strstr(u.body.ptr, "If an account exists"), "same answer: %ld, %ld", r.status, u.status);
 	it_resp_free(&r);
 	it_resp_free(&u);
-	IT_CHECK(mail_token(email1, tok), "a reset mail");
+	IT_CHECK(it_mail_token(db, STMT_LAST_MAIL, email1, tok), "a reset mail");
 	buf_addf(&path1, "/reset?token=%s", tok);
 	IT_CHECK(db_count_str(STMT_MAILS_TO, unknown, NULL) == 0, "no mail to an unknown address");
 
@@ -485,7 +441,7 @@ test_reset(void)
 	it_form_add(&f, "email", email1);
 	it_submit(&j, "/forgot", "/forgot", f.ptr, &r);
 	it_resp_free(&r);
-	IT_CHECK(mail_token(email1, tok), "a second reset mail");
+	IT_CHECK(it_mail_token(db, STMT_LAST_MAIL, email1, tok), "a second reset mail");
 	buf_addf(&path, "/reset?token=%s", tok);
 	it_get(&j, path1.ptr, &r);
 	IT_CHECK(r.status == 400, "the first link after a second request: %ld", r.status);
@@ -843,10 +799,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "pages carry the security headers", test_pages_and_headers },
 		{ "a user in another organisation", test_other_org },
 		{ "sign-up, verification link, single use", test_signup_verify },
@@ -860,30 +813,10 @@ main(void)
 		{ "idle and expired sessions are refused", test_session_expiry },
 		{ "user-supplied email and browser render inert", test_xss_user_fields },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_account", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("account", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("account", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -1923,10 +1923,7 @@ test_no_client_ip(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		CU_TestFunc	 fn;
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "health answers 200", test_health },
 		{ "tracker event (short keys) stored and enriched", test_tracker_event },
 		{ "utm_source names the source", test_utm_source },
@@ -1962,31 +1959,11 @@ main(void)
 		{ "database outage: 503, then recovery", test_db_down },
 		{ "no client address stored", test_no_client_ip },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_collect", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(CLIENT_ADDR);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("collect", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("collect", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

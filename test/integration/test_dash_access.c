@@ -372,16 +372,6 @@ static int		 fixture_ok;
 
 /* ------------------------------------------------------------ rows */
 
-static long long
-insert(enum stmt s, struct db_args *a)
-{
-	unsigned long long id = 0;
-
-	if (db_exec(db, db_stmt(db, s), a, NULL, &id) == -1)
-		return -1;
-	return (long long)id;
-}
-
 static int
 exec1(enum stmt s, long long x)
 {
@@ -450,7 +440,7 @@ org_add(const char *name)
 	long long id;
 
 	db_arg_strz(&a, name);
-	id = insert(STMT_ORG_ADD, &a);
+	id = it_db_insert(db, STMT_ORG_ADD, &a);
 	db_args_free(&a);
 	return id;
 }
@@ -463,7 +453,7 @@ member_add(long long org, const char *email, const char *role)
 	long long id;
 
 	db_arg_strz(&a, email);
-	id = insert(STMT_USER_ADD, &a);
+	id = it_db_insert(db, STMT_USER_ADD, &a);
 	db_args_reset(&a);
 	db_arg_int(&a, org);
 	db_arg_int(&a, id);
@@ -486,25 +476,9 @@ session_make(struct who *w, long long user, long long org)
 	db_arg_blob(&a, w->sess_hash, sizeof(w->sess_hash));
 	db_arg_int(&a, user);
 	db_arg_int(&a, org);
-	ok = insert(STMT_SESSION_ADD, &a) >= 0;
+	ok = it_db_insert(db, STMT_SESSION_ADD, &a) >= 0;
 	db_args_free(&a);
 	return ok;
-}
-
-static long long
-site_add(long long org, const char *domain)
-{
-	struct db_args a = DB_ARGS_INIT;
-	char key[23];
-	long long id;
-
-	it_token(key, 22);
-	db_arg_int(&a, org);
-	db_arg_strz(&a, domain);
-	db_arg_strz(&a, key);
-	id = insert(STMT_SITE_ADD, &a);
-	db_args_free(&a);
-	return id;
 }
 
 /* One event of a visit, ago seconds ago. */
@@ -565,7 +539,7 @@ goal_add(long long site, const char *kind, const char *target)
 	db_arg_int(&a, site);
 	db_arg_strz(&a, kind);
 	db_arg_strz(&a, target);
-	id = insert(STMT_GOAL_ADD, &a);
+	id = it_db_insert(db, STMT_GOAL_ADD, &a);
 	db_args_free(&a);
 	return id;
 }
@@ -579,13 +553,13 @@ funnel_add(long long site, const char *name)
 
 	db_arg_int(&a, site);
 	db_arg_strz(&a, name);
-	id = insert(STMT_FUNNEL_ADD, &a);
+	id = it_db_insert(db, STMT_FUNNEL_ADD, &a);
 	for (step = 1; id > 0 && step <= 2; step++) {
 		db_args_reset(&a);
 		db_arg_int(&a, id);
 		db_arg_int(&a, step);
 		db_arg_int(&a, step == 1 ? goal1 : goal2);
-		if (insert(STMT_STEP_ADD, &a) < 0)
+		if (it_db_insert(db, STMT_STEP_ADD, &a) < 0)
 			id = -1;
 	}
 	db_args_free(&a);
@@ -606,7 +580,7 @@ link_insert(long long site, const char *name, char tok[TOKEN_LEN + 1], int is_re
 	db_arg_strz(&a, name);
 	db_arg_blob(&a, hash, sizeof(hash));
 	db_arg_int(&a, is_revoked);
-	id = insert(STMT_LINK_ADD, &a);
+	id = it_db_insert(db, STMT_LINK_ADD, &a);
 	db_args_free(&a);
 	return id;
 }
@@ -630,7 +604,7 @@ key_add(long long org, int is_revoked, char *out, size_t outlen)
 	db_arg_strz(&a, prefix);
 	db_arg_blob(&a, hash, sizeof(hash));
 	db_arg_int(&a, is_revoked);
-	id = insert(STMT_KEY_ADD, &a);
+	id = it_db_insert(db, STMT_KEY_ADD, &a);
 	db_args_free(&a);
 	return id;
 }
@@ -691,18 +665,7 @@ http(const struct who *w, const char *method, const char *path, const char *body
 static int
 cookie_of(const struct it_resp *r, const char *name, struct buf *out)
 {
-	struct buf line = BUF_INIT;
-	size_t n;
-	int ok = 0;
-
-	buf_reset(out);
-	if (it_set_cookie(r, name, &line) && strstr(line.ptr, "Max-Age=0") == NULL) {
-		n = strcspn(line.ptr, ";");
-		buf_add(out, line.ptr + strlen(name) + 1, n - strlen(name) - 1);
-		ok = out->len > 0;
-	}
-	buf_release(&line);
-	return ok;
+	return it_cookie(r, name, out) == 1 && out->len > 0;
 }
 
 /* 1 when r has header name at least once, and every one of them is exactly want. */
@@ -737,44 +700,6 @@ is_html(const struct it_resp *r)
 
 	buf_release(&v);
 	return yes;
-}
-
-/*
- * 1 when the answer carries a Content-Security-Policy whose script
- * directive (script-src, or default-src without one) allows no inline
- * script and no eval.
- */
-static int
-csp_ok(const struct it_resp *r)
-{
-	struct buf v = BUF_INIT;
-	const char *p, *end, *dir = NULL, *def = NULL;
-	size_t dlen = 0, deflen = 0, n;
-	int ok = 0;
-
-	if (it_header(r, "Content-Security-Policy", &v) != 1)
-		goto out;
-	for (p = v.ptr; *p != '\0'; p = *end ? end + 1 : end) {
-		end = p + strcspn(p, ";");
-		while (*p == ' ')
-			p++;
-		n = (size_t)(end - p);
-		if (n >= 10 && strncmp(p, "script-src", 10) == 0 && (p[10] == ' ' || n == 10))
-			dir = p, dlen = n;
-		else if (n >= 11 && strncmp(p, "default-src", 11) == 0)
-			def = p, deflen = n;
-	}
-	if (dir == NULL)
-		dir = def, dlen = deflen;
-	if (dir == NULL)
-		goto out;
-	ok = 1;
-	for (p = dir; p + 8 <= dir + dlen; p++)
-		if (strncmp(p, "'unsafe-", 8) == 0)
-			ok = 0;
-out:
-	buf_release(&v);
-	return ok;
 }
 
 /* ------------------------------------------------------------ cells */
@@ -976,9 +901,9 @@ test_fixture(void)
 	snprintf(dom_a, sizeof(dom_a), "dmx-a-%s.example.com", rnd);
 	snprintf(dom_a2, sizeof(dom_a2), "dmx-a2-%s.example.com", rnd);
 	snprintf(dom_b, sizeof(dom_b), "dmx-b-%s.example.com", rnd);
-	site_a = site_add(org_a, dom_a);
-	site_a2 = site_add(org_a, dom_a2);
-	site_b = site_add(org_b, dom_b);
+	site_a = it_site_add(db, STMT_SITE_ADD, org_a, dom_a, NULL);
+	site_a2 = it_site_add(db, STMT_SITE_ADD, org_a, dom_a2, NULL);
+	site_b = it_site_add(db, STMT_SITE_ADD, org_b, dom_b, NULL);
 	if (!IT_CHECK(org_a > 0 && org_b > 0 && site_a > 0 && site_a2 > 0 && site_b > 0,
 	    "organisations A and B, A's two sites, B's site"))
 		return;
@@ -1121,7 +1046,7 @@ test_matrix(void)
 			IT_CHECK(ok, "%s %s as %s: want %s, got %ld", m->method, path.ptr,
 			    actor_names[a], w, r.status);
 			if (is_html(&r))
-				IT_CHECK(csp_ok(&r), "%s %s as %s: an HTML answer without a CSP "
+				IT_CHECK(it_csp_ok(&r), "%s %s as %s: an HTML answer without a CSP "
 				    "that forbids inline scripts", m->method, path.ptr,
 				    actor_names[a]);
 			if (strncmp(path.ptr, "/share/", 7) == 0 && r.status == 200 && is_html(&r))
@@ -1313,7 +1238,7 @@ test_api_keys(void)
 	crypt_sha256(admin_key, strlen(admin_key), hash);
 	db_arg_int(&a, org_a);
 	db_arg_blob(&a, hash, sizeof(hash));
-	IT_CHECK(insert(STMT_KEY_ADD_ADMIN, &a) > 0, "an admin-scope key");
+	IT_CHECK(it_db_insert(db, STMT_KEY_ADD_ADMIN, &a) > 0, "an admin-scope key");
 	buf_reset(&hdr);
 	buf_addf(&hdr, "Authorization: Bearer %s", admin_key);
 	(void)it_http(&rq, &ok);
@@ -1480,10 +1405,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "A (viewer, admin, owner, two sites), B, links, keys", test_fixture },
 		{ "every route against every actor", test_matrix },
 		{ "A's objects are as they were", test_fixture_intact },
@@ -1493,31 +1415,12 @@ main(void)
 		{ "a password link before and after unlocking", test_password_link },
 		{ "a viewer's pages offer no admin's form", test_viewer_sees_no_admin_forms },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_dash_access", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("dash_access", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("dash_access", suite_init, suite_clean, tests,
+	    sizeof(tests) / sizeof(tests[0]));
 }

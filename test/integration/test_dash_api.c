@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,16 +165,6 @@ random_id(void)
 	return v ? (long long)v : 1;
 }
 
-static long long
-exec_id(enum stmt s, struct db_args *a)
-{
-	unsigned long long id = 0;
-
-	if (db_exec(db, db_stmt(db, s), a, NULL, &id) == -1)
-		return -1;
-	return (long long)id;
-}
-
 /* One visit of site with its events at UTC start; 0 or -1. */
 static int
 visit_add(long long site, long long visitor, long long start, int dur, const char *entry,
@@ -221,18 +210,11 @@ visit_add(long long site, long long visitor, long long start, int dur, const cha
 static long long
 site_add(long long org_id, const char *name)
 {
-	struct db_args a = DB_ARGS_INIT;
 	struct buf dom = BUF_INIT;
-	char key[23];
 	long long id;
 
 	buf_addf(&dom, "%s-%s.api.example.com", name, stamp);
-	it_token(key, 22);
-	db_arg_int(&a, org_id);
-	db_arg_strz(&a, dom.ptr);
-	db_arg_strz(&a, key);
-	id = exec_id(STMT_SITE_ADD, &a);
-	db_args_free(&a);
+	id = it_site_add(db, STMT_SITE_ADD, org_id, dom.ptr, NULL);
 	buf_release(&dom);
 	return id;
 }
@@ -246,7 +228,7 @@ goal_add(long long site, const char *kind, const char *target)
 	db_arg_int(&a, site);
 	db_arg_strz(&a, kind);
 	db_arg_strz(&a, target);
-	id = exec_id(STMT_GOAL_ADD, &a);
+	id = it_db_insert(db, STMT_GOAL_ADD, &a);
 	db_args_free(&a);
 	return id;
 }
@@ -284,7 +266,7 @@ fixture_add(void)
 	if ((site_a = site_add(org, "a")) <= 0 || (site_b = site_add(org, "b")) <= 0)
 		goto out;
 	db_arg_strz(&a, "API test, the other organisation");
-	if ((other_org = exec_id(STMT_ORG_ADD, &a)) <= 0 ||
+	if ((other_org = it_db_insert(db, STMT_ORG_ADD, &a)) <= 0 ||
 	    (site_c = site_add(other_org, "c")) <= 0)
 		goto out;
 	/* A key inserted as keys.c stores one: SHA-256 of "tr_<prefix>_<secret>". */
@@ -296,7 +278,7 @@ fixture_add(void)
 	db_arg_int(&a, other_org);
 	db_arg_strz(&a, prefix);
 	db_arg_blob(&a, hash, sizeof(hash));
-	if (exec_id(STMT_KEY_ADD, &a) <= 0)
+	if (it_db_insert(db, STMT_KEY_ADD, &a) <= 0)
 		goto out;
 	if ((goal[0] = goal_add(site_a, "page", "/pricing")) <= 0 ||
 	    (goal[1] = goal_add(site_a, "event", "Signup")) <= 0 ||
@@ -334,32 +316,6 @@ out:
 
 /* ------------------------------------------------------------- accounts */
 
-/* The token in the newest mail to addr, after "token=", into tok. */
-static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n;
-	int ok = 0;
-
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
 /* Sign up, verify and log in the owner; 1 when all worked. */
 static int
 owner_make(void)
@@ -370,7 +326,7 @@ owner_make(void)
 	int ok;
 
 	it_signup(&owner, email, "API test org", PASSWORD, &r);
-	ok = r.status == 200 && mail_token(email, tok);
+	ok = r.status == 200 && it_mail_token(db, STMT_LAST_MAIL, email, tok);
 	IT_CHECK(ok, "sign-up: %ld, and a mail with a token", r.status);
 	it_resp_free(&r);
 	if (ok) {
@@ -1259,8 +1215,6 @@ test_rollup(void)
 {
 	struct db_args a = DB_ARGS_INIT;
 	const char *ctl = getenv("TRACKR_CTL"), *cf = getenv("TRACKR_CONF");
-	pid_t pid;
-	int st = -1;
 
 	if (!set_up())
 		return;
@@ -1271,16 +1225,7 @@ test_rollup(void)
 		ready = 0;
 		return;
 	}
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		execl(ctl, ctl, "-c", cf, "rollup", (char *)NULL);
-		_exit(127);
-	}
-	if (pid > 0)
-		while (waitpid(pid, &st, 0) == -1)
-			;
-	IT_CHECK(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s rollup: status %d", ctl,
-	    st);
+	IT_CHECK(it_rollup() == 0, "%s rollup failed", ctl);
 	db_arg_int(&a, site_a);
 	IT_CHECK(it_db_int(db, STMT_THROUGH, &a, -1) >= day0 + 1,
 	    "site A is rolled up through D2");
@@ -1290,10 +1235,7 @@ test_rollup(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "an owner, keys made on the account page, the fixture", test_setup },
 		{ "missing, unknown, malformed and revoked keys answer the same 401", test_auth },
 		{ "another organisation's site answers like a missing one", test_tenancy },
@@ -1309,30 +1251,10 @@ main(void)
 		{ "rolled up: breakdown", test_breakdown },
 		{ "rolled up: goals", test_goals },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_dash_api", LOGL_WARN);
 	if (it_init() == -1)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		goto fail;
-	if ((suite = CU_add_suite("stats api", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	it_shutdown();
-	return 1;
+	return it_run("stats api", suite_init, suite_clean, tests,
+	    sizeof(tests) / sizeof(tests[0]));
 }

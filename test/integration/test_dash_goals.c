@@ -11,9 +11,7 @@
  * Needs TRACKR_URL and TRACKR_CONF, and TRACKR_CTL (the trackrctl binary;
  * default var/build/cgi/ctl/trackrctl from the repository's root).
  */
-#include <sys/wait.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,32 +114,6 @@ static struct it_jar	 jo = IT_JAR_INIT, jv = IT_JAR_INIT, jx = IT_JAR_INIT;
 
 /* ------------------------------------------------------------ helpers */
 
-static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n;
-	int ok = 0;
-
-	tok[0] = '\0';
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, S_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
 /* Run statement s with a (then emptied); 0 or -1. */
 static int
 exec(enum stmt s, struct db_args *a)
@@ -205,24 +177,7 @@ goal_id(long long s, const char *kind, const char *target)
 static int
 make_user(const char *email, const char *orgname)
 {
-	struct it_jar j = IT_JAR_INIT;
-	struct it_resp r;
-	struct buf p = BUF_INIT;
-	char tok[64];
-	int ok;
-
-	it_signup(&j, email, orgname, PASSWORD, &r);
-	ok = r.status == 200 && mail_token(email, tok);
-	it_resp_free(&r);
-	if (ok) {
-		buf_addf(&p, "/verify?token=%s", tok);
-		it_get(&j, p.ptr, &r);
-		ok = r.status == 200;
-		it_resp_free(&r);
-	}
-	buf_release(&p);
-	it_jar_free(&j);
-	return ok;
+	return it_verified_user(db, S_LAST_MAIL, NULL, email, orgname, PASSWORD);
 }
 
 static int
@@ -777,37 +732,6 @@ test_funnel(void)
 	buf_release(&o);
 }
 
-/* Run $TRACKR_CTL -c $TRACKR_CONF rollup; 0 when it exited 0. */
-static int
-run_rollup(void)
-{
-	const char *ctl = getenv("TRACKR_CTL"), *cf = getenv("TRACKR_CONF");
-	char *argv[5];
-	pid_t pid;
-	int st;
-
-	if (ctl == NULL || *ctl == '\0')
-		ctl = "var/build/cgi/ctl/trackrctl";
-	argv[0] = (char *)ctl;
-	argv[1] = (char *)"-c";
-	argv[2] = (char *)cf;
-	argv[3] = (char *)"rollup";
-	argv[4] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		execv(ctl, argv);
-		fprintf(stderr, "%s: %s\n", ctl, strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 static void
 test_rolled_up(void)
 {
@@ -816,7 +740,7 @@ test_rolled_up(void)
 	int i, rc = -1;
 
 	/* A pass of the dev stack's own rollup loop may deadlock with this one: try again. */
-	for (i = 0; i < 3 && (rc = run_rollup()) != 0; i++)
+	for (i = 0; i < 3 && (rc = it_rollup()) != 0; i++)
 		sleep(2);
 	IT_CHECK(rc == 0, "trackrctl rollup ran");
 	IT_CHECK(count1(S_ROLLUP_ROW, site) == 7, "the day is rolled up: %lld visitors",
@@ -1020,10 +944,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "two organisations, a viewer, sites and hand-made visits", test_setup },
 		{ "adding goals of both kinds", test_add },
 		{ "bad goals are refused and store nothing", test_bad_input },
@@ -1035,30 +956,11 @@ main(void)
 		{ "another organisation's goal and funnel cannot be touched", test_tenants },
 		{ "deleting funnels and goals", test_delete },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_dash_goals", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("dash_goals", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("dash_goals", suite_init, suite_clean, tests,
+	    sizeof(tests) / sizeof(tests[0]));
 }

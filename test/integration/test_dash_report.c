@@ -79,32 +79,6 @@ static struct buf	 period = BUF_INIT;	/* "period=custom&from=D&to=D" */
 /* ------------------------------------------------------------ helpers */
 
 static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n;
-	int ok = 0;
-
-	tok[0] = '\0';
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
-static int
 exec(enum stmt s, struct db_args *a)
 {
 	int rc = db_exec(db, db_stmt(db, s), a, NULL, NULL);
@@ -281,7 +255,7 @@ test_setup(void)
 	it_signup(&j, email, "Reports Ltd", PASSWORD, &r);
 	IT_CHECK(r.status == 200, "sign-up: %ld", r.status);
 	it_resp_free(&r);
-	IT_CHECK(mail_token(email, tok), "a verification mail to %s", email);
+	IT_CHECK(it_mail_token(db, STMT_LAST_MAIL, email, tok), "a verification mail to %s", email);
 	buf_addf(&p, "/verify?token=%s", tok);
 	it_get(&j, p.ptr, &r);
 	IT_CHECK(r.status == 200, "verification: %ld", r.status);
@@ -779,10 +753,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "a user, a site and its visits", test_setup },
 		{ "exports need a login", test_anonymous },
 		{ "sort orders and their headings", test_sort },
@@ -796,31 +767,12 @@ main(void)
 		{ "a shared link gets the same answers", test_share },
 		{ "clean up", test_cleanup },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_dash_report", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("dash_report", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("dash_report", suite_init, suite_clean, tests,
+	    sizeof(tests) / sizeof(tests[0]));
 }

@@ -114,32 +114,6 @@ audit_count(const char *action)
 	return n;
 }
 
-static long long
-insert(enum stmt s, struct db_args *a)
-{
-	unsigned long long id = 0;
-
-	if (db_exec(db, db_stmt(db, s), a, NULL, &id) == -1)
-		return -1;
-	return (long long)id;
-}
-
-static long long
-site_add(long long o, const char *dom)
-{
-	struct db_args a = DB_ARGS_INIT;
-	char key[23];
-	long long id;
-
-	it_token(key, 22);
-	db_arg_int(&a, o);
-	db_arg_strz(&a, dom);
-	db_arg_strz(&a, key);
-	id = insert(STMT_SITE_ADD, &a);
-	db_args_free(&a);
-	return id;
-}
-
 /* A visit of one page view a minute ago on site. */
 static void
 visit_add(long long site, const char *page, const char *source)
@@ -174,31 +148,13 @@ guest_free(struct guest *g)
 	buf_release(&g->cookie);
 }
 
-/* Take the unlock cookie a response sets (or deletes). */
-static void
-guest_update(struct guest *g, const struct it_resp *r)
-{
-	struct buf line = BUF_INIT;
-	size_t n;
-
-	if (!it_set_cookie(r, COOKIE, &line))
-		goto out;
-	buf_reset(&g->cookie);
-	if (strstr(line.ptr, "Max-Age=0") != NULL)
-		goto out;
-	n = strcspn(line.ptr, ";");
-	buf_add(&g->cookie, line.ptr + strlen(COOKIE) + 1, n - strlen(COOKIE) - 1);
-out:
-	buf_release(&line);
-}
-
 /* One request as that browser sends it: POSTs same-site. */
 static void
 guest_send(struct guest *g, const char *method, const char *path, const char *body,
     struct it_resp *out)
 {
 	struct it_req rq;
-	struct buf cookie = BUF_INIT;
+	struct buf cookie = BUF_INIT, v = BUF_INIT;
 	int k = 0;
 
 	memset(&rq, 0, sizeof(rq));
@@ -219,7 +175,11 @@ guest_send(struct guest *g, const char *method, const char *path, const char *bo
 	}
 	rq.extra[k] = NULL;
 	(void)it_http(&rq, out);
-	guest_update(g, out);
+	if (it_cookie(out, COOKIE, &v) != 0) {	/* set, or deleted */
+		buf_reset(&g->cookie);
+		buf_add(&g->cookie, v.ptr, v.len);
+	}
+	buf_release(&v);
 	buf_release(&cookie);
 }
 
@@ -377,12 +337,12 @@ test_setup(void)
 	IT_CHECK(r.status == 303 && owner.session.len > 0, "login: %ld", r.status);
 	it_resp_free(&r);
 
-	site_a = site_add(org, domain_a);
-	site_b = site_add(org, domain_b);
+	site_a = it_site_add(db, STMT_SITE_ADD, org, domain_a, NULL);
+	site_b = it_site_add(db, STMT_SITE_ADD, org, domain_b, NULL);
 	db_args_reset(&a);
 	db_arg_strz(&a, "Someone else entirely");
-	other = insert(STMT_ORG_ADD, &a);
-	site_c = site_add(other, domain_c);
+	other = it_db_insert(db, STMT_ORG_ADD, &a);
+	site_c = it_site_add(db, STMT_SITE_ADD, other, domain_c, NULL);
 	db_args_free(&a);
 	IT_CHECK(site_a > 0 && site_b > 0 && site_c > 0, "sites %lld %lld %lld",
 	    site_a, site_b, site_c);
@@ -754,10 +714,7 @@ test_revoke(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "an owner with sites and visitors now", test_setup },
 		{ "realtime for a member", test_realtime_member },
 		{ "links made, shown once, stored hashed", test_make_links },
@@ -767,31 +724,12 @@ main(void)
 		{ "wrong passwords are throttled per link", test_throttle },
 		{ "revoking ends a link at once", test_revoke },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_dash_share", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("dash_share", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("dash_share", suite_init, suite_clean, tests,
+	    sizeof(tests) / sizeof(tests[0]));
 }

@@ -159,31 +159,6 @@ static int		 fixture_ok;
 
 /* ------------------------------------------------------------ rows */
 
-static long long
-insert(enum stmt s, struct db_args *a)
-{
-	unsigned long long id = 0;
-
-	if (db_exec(db, db_stmt(db, s), a, NULL, &id) == -1)
-		return -1;
-	return (long long)id;
-}
-
-static long long
-site_add(const char *domain, char key[23])
-{
-	struct db_args a = DB_ARGS_INIT;
-	long long id;
-
-	it_token(key, 22);
-	db_arg_int(&a, org);
-	db_arg_strz(&a, domain);
-	db_arg_strz(&a, key);
-	id = insert(STMT_SITE_ADD, &a);
-	db_args_free(&a);
-	return id;
-}
-
 /* {"p": "p"} as JSON text. */
 static void
 props_of(const char *p, struct buf *out)
@@ -319,44 +294,6 @@ post(const char *path, const char *fields, struct it_resp *out)
 }
 
 /* ------------------------------------------------------ HTML checks */
-
-/*
- * 1 when the answer carries a Content-Security-Policy whose script
- * directive (script-src, or default-src without one) allows no inline
- * script and no eval.
- */
-static int
-csp_ok(const struct it_resp *r)
-{
-	struct buf v = BUF_INIT;
-	const char *p, *end, *dir = NULL, *def = NULL;
-	size_t dlen = 0, deflen = 0, n;
-	int ok = 0;
-
-	if (it_header(r, "Content-Security-Policy", &v) != 1)
-		goto out;
-	for (p = v.ptr; *p != '\0'; p = *end ? end + 1 : end) {
-		end = p + strcspn(p, ";");
-		while (*p == ' ')
-			p++;
-		n = (size_t)(end - p);
-		if (n >= 10 && strncmp(p, "script-src", 10) == 0 && (p[10] == ' ' || n == 10))
-			dir = p, dlen = n;
-		else if (n >= 11 && strncmp(p, "default-src", 11) == 0)
-			def = p, deflen = n;
-	}
-	if (dir == NULL)
-		dir = def, dlen = deflen;
-	if (dir == NULL)
-		goto out;
-	ok = 1;
-	for (p = dir; p + 8 <= dir + dlen; p++)
-		if (strncmp(p, "'unsafe-", 8) == 0)
-			ok = 0;
-out:
-	buf_release(&v);
-	return ok;
-}
 
 /* 1 when an URL attribute's value (HTML-escaped) would run script or load data. */
 static int
@@ -505,7 +442,7 @@ page_inert(const struct it_resp *r, long want, const char *what)
 	ok &= IT_CHECK(r->status == want, "%s: status %ld, want %ld", what, r->status, want);
 	ok &= IT_CHECK(it_header(r, "Content-Type", &ct) == 1 &&
 	    strncasecmp(ct.ptr, "text/html", 9) == 0, "%s: Content-Type %s", what, ct.ptr);
-	ok &= IT_CHECK(csp_ok(r), "%s: no Content-Security-Policy that forbids inline scripts",
+	ok &= IT_CHECK(it_csp_ok(r), "%s: no Content-Security-Policy that forbids inline scripts",
 	    what);
 	for (i = 0; i < NITEMS(raw); i++)
 		ok &= IT_CHECK(strstr(r->body.ptr, raw[i]) == NULL,
@@ -783,15 +720,15 @@ test_fixture(void)
 	snprintf(dom_h, sizeof(dom_h), "<script>alert(1)</script>' onmouseover='x-%s.example",
 	    rnd);
 	db_arg_strz(&a, "Dash XSS <script>alert(1)</script>");
-	org = insert(STMT_ORG_ADD, &a);
+	org = it_db_insert(db, STMT_ORG_ADD, &a);
 	snprintf(email, sizeof(email), "xss-owner-%s@example.com", rnd);
 	db_args_reset(&a);
 	db_arg_strz(&a, email);
-	user = insert(STMT_USER_ADD, &a);
+	user = it_db_insert(db, STMT_USER_ADD, &a);
 	db_args_reset(&a);
 	db_arg_int(&a, org);
 	db_arg_int(&a, user);
-	if (!IT_CHECK(org > 0 && user > 0 && insert(STMT_MEMBER_ADD, &a) >= 0,
+	if (!IT_CHECK(org > 0 && user > 0 && it_db_insert(db, STMT_MEMBER_ADD, &a) >= 0,
 	    "organisation and owner"))
 		goto out;
 	it_token(session_tok, SESSION_TOKEN_LEN);
@@ -800,12 +737,12 @@ test_fixture(void)
 	db_arg_blob(&a, sess_hash, sizeof(sess_hash));
 	db_arg_int(&a, user);
 	db_arg_int(&a, org);
-	ok &= IT_CHECK(insert(STMT_SESSION_ADD, &a) >= 0, "the owner's session");
-	site = site_add(dom, site_key);
+	ok &= IT_CHECK(it_db_insert(db, STMT_SESSION_ADD, &a) >= 0, "the owner's session");
+	site = it_site_add(db, STMT_SITE_ADD, org, dom, site_key);
 	{
 		char k2[23];
 
-		site_h = site_add(dom_h, k2);
+		site_h = it_site_add(db, STMT_SITE_ADD, org, dom_h, k2);
 	}
 	ok &= IT_CHECK(site > 0 && site_h > 0, "the site and the site with a hostile domain");
 	for (i = 0; i < NPAYLOADS && ok; i++)
@@ -836,13 +773,13 @@ test_fixture(void)
 	db_arg_int(&a, site);
 	db_arg_strz(&a, "page");
 	db_arg_strz(&a, payloads[P_JS]);
-	ok &= IT_CHECK(goal_event > 0 && goal_page > 0 && insert(STMT_GOAL_ADD, &a) > 0,
+	ok &= IT_CHECK(goal_event > 0 && goal_page > 0 && it_db_insert(db, STMT_GOAL_ADD, &a) > 0,
 	    "the goals");
 	db_args_reset(&a);
 	db_arg_int(&a, site);
 	db_arg_strz(&a, "event");
 	db_arg_strz(&a, payloads[P_FORMULA]);
-	ok &= IT_CHECK(insert(STMT_GOAL_ADD, &a) > 0, "the formula goal");
+	ok &= IT_CHECK(it_db_insert(db, STMT_GOAL_ADD, &a) > 0, "the formula goal");
 
 	buf_reset(&path);
 	buf_addf(&path, "/dash/%lld/funnels/add", site);
@@ -885,7 +822,7 @@ test_fixture(void)
 	db_arg_int(&a, org);
 	db_arg_strz(&a, prefix);
 	db_arg_blob(&a, hash, sizeof(hash));
-	ok &= IT_CHECK(insert(STMT_KEY_ADD, &a) > 0, "an API key");
+	ok &= IT_CHECK(it_db_insert(db, STMT_KEY_ADD, &a) > 0, "an API key");
 	fixture_ok = ok;
 	printf("\n  fixture %s: organisation %lld, site %lld (%s), hostile-domain site %lld\n",
 	    rnd, org, site, dom, site_h);
@@ -1494,10 +1431,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "the checks catch what they look for", test_checks_catch },
 		{ "hostile visits, goals, a funnel, a link, a key", test_fixture },
 		{ "the collector stores a payload, the pages escape it", test_collector },
@@ -1516,31 +1450,11 @@ main(void)
 		{ "a shared link's pages", test_shared_pages },
 		{ "refused forms and redirects", test_form_echo },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_dash_xss", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("dash_xss", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < NITEMS(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("dash_xss", suite_init, suite_clean, tests, NITEMS(tests));
 }

@@ -18,12 +18,10 @@
  * default var/build/cgi/ctl/trackrctl from the repository's root).
  * TRACKR_KEEP=1 keeps the fixture's sites in the database afterwards.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -1456,37 +1454,6 @@ test_raw_state(void)
 		    "the fixture during the raw phase: some raw checks read rollups\n");
 }
 
-/* Run trackrctl -c $TRACKR_CONF rollup; 0 when it exited 0. */
-static int
-run_rollup(void)
-{
-	const char *ctl = getenv("TRACKR_CTL"), *cf = getenv("TRACKR_CONF");
-	char *argv[5];
-	pid_t pid;
-	int st;
-
-	if (ctl == NULL || *ctl == '\0')
-		ctl = "var/build/cgi/ctl/trackrctl";
-	argv[0] = (char *)ctl;
-	argv[1] = (char *)"-c";
-	argv[2] = (char *)cf;
-	argv[3] = (char *)"rollup";
-	argv[4] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		execv(ctl, argv);
-		fprintf(stderr, "%s: %s\n", ctl, strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 static void
 check_rollup_row(enum stmt st, enum site s, const char *day, const long long *m)
 {
@@ -1526,11 +1493,11 @@ test_rollup(void)
 	phase = "rollup";
 	if (!fixture_ok)
 		return;
-	ok = run_rollup() == 0;
+	ok = it_rollup() == 0;
 	if (!ok) {
 		/* The dev stack's own rollup loop may have held a lock: once more. */
 		sleep(2);
-		ok = run_rollup() == 0;
+		ok = it_rollup() == 0;
 	}
 	if (!IT_CHECK(ok, "trackrctl rollup failed (TRACKR_CTL=%s)", S(getenv("TRACKR_CTL"))))
 		return;
@@ -2498,10 +2465,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "fixture: a user, four sites, goals, a funnel and 31 visits", test_fixture },
 		{ "raw: no rollups yet", test_raw_state },
 		{ "raw: overview tiles", test_overview },
@@ -2523,10 +2487,7 @@ main(void)
 		{ "rollup: API breakdowns and goals", test_api_breakdown },
 		{ "the fixture is removed", test_cleanup },
 	};
-	CU_pSuite suite;
 	unsigned r;
-	size_t i;
-	int failed;
 
 	log_init("test_dashboard", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -2536,22 +2497,5 @@ main(void)
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(iface);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("dashboard", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < NITEMS(tests); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("dashboard", suite_init, suite_clean, tests, NITEMS(tests));
 }

@@ -217,31 +217,6 @@ db_int_of(enum stmt s, long long v)
 }
 
 static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n;
-	int ok = 0;
-
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
-static int
 make_user(const char *email, const char *org)
 {
 	struct jar j;
@@ -255,7 +230,7 @@ make_user(const char *email, const char *org)
 	it_form_add(&f, "org", org);
 	it_form_add(&f, "password", PASSWORD);
 	submit(&j, "/signup", "/signup", f.ptr, &r);
-	ok = r.status == 200 && mail_token(email, tok);
+	ok = r.status == 200 && it_mail_token(db, STMT_LAST_MAIL, email, tok);
 	it_resp_free(&r);
 	if (ok) {
 		buf_reset(&f);
@@ -679,39 +654,16 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "enrolment from the shown key, codes shown once", test_enrol },
 		{ "login asks for a code; replay and reused recovery codes refused", test_login },
 		{ "an owner requires 2FA; members without it are sent to enrol", test_require },
 		{ "new recovery codes; turning 2FA off needs the password", test_disable },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_mfa", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("mfa", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("mfa", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -78,33 +78,6 @@ static long long	 org_o, org_v, org_x;
 
 
 
-/* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
-static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n = 0;
-	int ok = 0;
-
-	tok[0] = '\0';
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
 static long long
 db_count_str(enum stmt s, const char *a1, const char *a2)
 {
@@ -125,24 +98,7 @@ db_count_str(enum stmt s, const char *a1, const char *a2)
 static int
 make_user(const char *email, const char *org)
 {
-	struct it_jar j = IT_JAR_INIT;
-	struct it_resp r;
-	struct buf path = BUF_INIT;
-	char tok[64];
-	int ok;
-
-	it_signup(&j, email, org, PASSWORD, &r);
-	ok = r.status == 200 && mail_token(email, tok);
-	it_resp_free(&r);
-	if (ok) {
-		buf_addf(&path, "/verify?token=%s", tok);
-		it_get(&j, path.ptr, &r);
-		ok = r.status == 200;
-		it_resp_free(&r);
-	}
-	buf_release(&path);
-	it_jar_free(&j);
-	return ok;
+	return it_verified_user(db, STMT_LAST_MAIL, NULL, email, org, PASSWORD);
 }
 
 
@@ -306,7 +262,7 @@ accept_mailed(struct it_jar *j, const char *email, char tok[64])
 	struct buf path = BUF_INIT, f = BUF_INIT;
 	long st;
 
-	if (!mail_token(email, tok))
+	if (!it_mail_token(db, STMT_LAST_MAIL, email, tok))
 		return -1;
 	buf_addf(&path, "/account/invite?token=%s", tok);
 	it_form_add(&f, "token", tok);
@@ -330,7 +286,7 @@ test_invitations(void)
 	IT_CHECK(org_post(&jo, "/account/org/invite", "email=%s&role=viewer", ev) == 303,
 	    "owner invites a viewer");
 	IT_CHECK(db_count_str(STMT_MAILS_TO, ev, NULL) == mails + 1, "one mail to the viewer");
-	IT_CHECK(mail_token(ev, tokv), "an invitation link in the mail");
+	IT_CHECK(it_mail_token(db, STMT_LAST_MAIL, ev, tokv), "an invitation link in the mail");
 	buf_addf(&path, "/account/invite?token=%s", tokv);
 
 	/* Anonymous: the organisation, the role, and a way to log in back to here. */
@@ -629,10 +585,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "four users, four organisations", test_setup },
 		{ "anonymous requests go to the login page", test_anonymous },
 		{ "the organisation page escapes the name", test_page_escapes },
@@ -644,31 +597,11 @@ main(void)
 		{ "the last owner stays; transfer, leave, remove", test_last_owner_and_transfer },
 		{ "a removed member's session ends", test_removed_session },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_orgs", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(ORGS_IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("orgs", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("orgs", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -109,33 +109,6 @@ static long long	 org_a, org_other, org_lone;
 
 
 
-/* The token in the newest mail to addr, after "token=", into tok (64 bytes); 1 when found. */
-static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n = 0;
-	int ok = 0;
-
-	tok[0] = '\0';
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, S_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
 /* Statement s with string arguments a1 (and a2 unless NULL): its first column. */
 static long long
 q_str(enum stmt s, const char *a1, const char *a2)
@@ -211,24 +184,7 @@ submit_status(struct it_jar *j, const char *page, const char *action, const char
 static int
 make_user(const char *email, const char *org)
 {
-	struct it_jar j = IT_JAR_INIT;
-	struct it_resp r;
-	struct buf path = BUF_INIT;
-	char tok[64];
-	int ok;
-
-	it_signup(&j, email, org, PASSWORD, &r);
-	ok = r.status == 200 && mail_token(email, tok);
-	it_resp_free(&r);
-	if (ok) {
-		buf_addf(&path, "/verify?token=%s", tok);
-		it_get(&j, path.ptr, &r);
-		ok = r.status == 200;
-		it_resp_free(&r);
-	}
-	buf_release(&path);
-	it_jar_free(&j);
-	return ok;
+	return it_verified_user(db, S_LAST_MAIL, NULL, email, org, PASSWORD);
 }
 
 /* A verified user whose only membership is org with role (no invitation flow needed). */
@@ -369,9 +325,10 @@ test_email(void)
 	it_resp_free(&r);
 	IT_CHECK(q_str(S_USER_ID, owner, NULL) == uid && q_str(S_USER_ID, new_addr, NULL) == 0,
 	    "the address is unchanged until the link is used");
-	IT_CHECK(q_str(S_MAILS_TO, owner, NULL) == before + 1 && !mail_token(owner, tok),
+	IT_CHECK(q_str(S_MAILS_TO, owner, NULL) == before + 1 &&
+	    !it_mail_token(db, S_LAST_MAIL, owner, tok),
 	    "a notice without a link to the old address");
-	IT_CHECK(mail_token(new_addr, tok), "a link to the new address");
+	IT_CHECK(it_mail_token(db, S_LAST_MAIL, new_addr, tok), "a link to the new address");
 	it_get(&a, "/account/settings", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, new_addr) != NULL,
 	    "the pending change is shown: %ld", r.status);
@@ -408,7 +365,8 @@ test_email(void)
 	IT_CHECK(r.status == 303, "a taken address answers alike: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_int(S_PENDING_CHANGE, uid, NULL) == 0, "no change pending to a taken address");
-	IT_CHECK(q_str(S_MAILS_TO, other, NULL) == other_mails + 1 && !mail_token(other, tok),
+	IT_CHECK(q_str(S_MAILS_TO, other, NULL) == other_mails + 1 &&
+	    !it_mail_token(db, S_LAST_MAIL, other, tok),
 	    "the taken address is told, without a link");
 	buf_release(&path);
 	it_jar_free(&a);
@@ -782,10 +740,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "an organisation with an owner, admin and viewer", test_setup },
 		{ "password change ends the other sessions", test_password },
 		{ "email change after the link to the new address", test_email },
@@ -794,31 +749,11 @@ main(void)
 		{ "account deletion, refused for an only owner", test_delete },
 		{ "trackrctl staff sets users.is_staff", test_staff },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_settings", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
 	it_set_iface(IFACE);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("settings", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("settings", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -76,121 +76,9 @@ static char		 owner_email[96], other_email[96], viewer_email[96];
 static char		 domain[96], origin[128];
 static long long	 owner_org, site_id;
 
-/* A browser's cookies for this site: the session and the pre-session one. */
-struct jar {
-	struct buf	session;
-	struct buf	pre;
-};
-
-#define JAR_INIT { BUF_INIT, BUF_INIT }
-
-static struct jar	owner = JAR_INIT, other = JAR_INIT, viewer = JAR_INIT;
-
-static void
-jar_free(struct jar *j)
-{
-	buf_release(&j->session);
-	buf_release(&j->pre);
-}
-
-/* The value of the Set-Cookie for name= in r into out; 1 when set, 2 when deleted. */
-static int
-cookie_of(const struct it_resp *r, const char *name, struct buf *out)
-{
-	const char *p = r->head.ptr, *eol;
-	size_t n = strlen(name), v;
-
-	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
-		eol = p + strcspn(p, "\n");
-		if (strncasecmp(p, "Set-Cookie: ", 12) != 0 ||
-		    strncmp(p + 12, name, n) != 0 || p[12 + n] != '=')
-			continue;
-		buf_reset(out);
-		v = strcspn(p + 13 + n, ";\r\n");
-		buf_add(out, p + 13 + n, v);
-		return strstr(p, "Max-Age=0") != NULL && strstr(p, "Max-Age=0") < eol ? 2 : 1;
-	}
-	return 0;
-}
-
-static void
-jar_update(struct jar *j, const struct it_resp *r)
-{
-	struct buf v = BUF_INIT;
-	int st;
-
-	if ((st = cookie_of(r, "__Host-trackr_session", &v)) != 0) {
-		buf_reset(&j->session);
-		if (st == 1)
-			buf_add(&j->session, v.ptr, v.len);
-	}
-	if ((st = cookie_of(r, "__Host-trackr_pre", &v)) != 0) {
-		buf_reset(&j->pre);
-		if (st == 1)
-			buf_add(&j->pre, v.ptr, v.len);
-	}
-	buf_release(&v);
-}
-
-/* One request as a browser on this site sends it, with its cookies. */
-static void
-send(struct jar *j, const char *method, const char *path, const char *body,
-    struct it_resp *out)
-{
-	struct it_req rq;
-	struct buf cookie = BUF_INIT;
-	int k = 0;
-
-	memset(&rq, 0, sizeof(rq));
-	memset(out, 0, sizeof(*out));
-	rq.method = method;
-	rq.path = path;
-	rq.iface = IFACE;
-	if (strcmp(method, "POST") == 0) {
-		rq.ctype = "application/x-www-form-urlencoded";
-		rq.body = body ? body : "";
-		rq.len = strlen(rq.body);
-		rq.origin = it_url();
-		rq.extra[k++] = "Sec-Fetch-Site: same-origin";
-	}
-	if (j->session.len > 0 || j->pre.len > 0) {
-		buf_adds(&cookie, "Cookie: ");
-		if (j->session.len > 0)
-			buf_addf(&cookie, "__Host-trackr_session=%s; ", j->session.ptr);
-		if (j->pre.len > 0)
-			buf_addf(&cookie, "__Host-trackr_pre=%s", j->pre.ptr);
-		rq.extra[k++] = cookie.ptr;
-	}
-	rq.extra[k] = NULL;
-	(void)it_http(&rq, out);
-	jar_update(j, out);
-	buf_release(&cookie);
-}
-
-static void
-get(struct jar *j, const char *path, struct it_resp *out)
-{
-	send(j, "GET", path, NULL, out);
-}
-
-
-/* GET page for its CSRF token, then POST fields with it to action. */
-static void
-submit(struct jar *j, const char *page, const char *action, const char *fields,
-    struct it_resp *out)
-{
-	struct it_resp form;
-	struct buf body = BUF_INIT;
-	char tok[65];
-
-	get(j, page, &form);
-	IT_CHECK(it_csrf_of(&form, tok), "no CSRF token in %s (status %ld)", page, form.status);
-	buf_addf(&body, "csrf=%s&%s", tok, fields);
-	send(j, "POST", action, body.ptr, out);
-	it_resp_free(&form);
-	buf_release(&body);
-}
-
+static struct it_jar	owner = { BUF_INIT, BUF_INIT, IFACE, NULL },
+			other = { BUF_INIT, BUF_INIT, IFACE, NULL },
+			viewer = { BUF_INIT, BUF_INIT, IFACE, NULL };
 
 static int
 location_starts(const struct it_resp *r, const char *want)
@@ -202,65 +90,11 @@ location_starts(const struct it_resp *r, const char *want)
 	return ok;
 }
 
-/* The token in the newest mail to addr, after "token=", into tok (64 bytes). */
-static int
-mail_token(const char *addr, char tok[64])
-{
-	struct db_args a = DB_ARGS_INIT;
-	struct db_res r;
-	const char *body, *p;
-	size_t n;
-	int ok = 0;
-
-	tok[0] = '\0';
-	db_arg_strz(&a, addr);
-	if (db_select(db, db_stmt(db, STMT_LAST_MAIL), &a, &r) == 0 && db_fetch(&r) == 1 &&
-	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
-		p += 6;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-		if (n > 0 && n < 64) {
-			memcpy(tok, p, n);
-			tok[n] = '\0';
-			ok = 1;
-		}
-	}
-	db_res_free(&r);
-	db_args_free(&a);
-	return ok;
-}
-
 /* Sign up, verify and log in; 1 when all worked. */
 static int
-make_user(struct jar *j, const char *email, const char *org)
+make_user(struct it_jar *j, const char *email, const char *org)
 {
-	struct it_resp r;
-	struct buf f = BUF_INIT;
-	char tok[64];
-	int ok;
-
-	it_form_add(&f, "email", email);
-	it_form_add(&f, "org", org);
-	it_form_add(&f, "password", PASSWORD);
-	submit(j, "/signup", "/signup", f.ptr, &r);
-	ok = r.status == 200 && mail_token(email, tok);
-	it_resp_free(&r);
-	if (ok) {
-		buf_reset(&f);
-		buf_addf(&f, "/verify?token=%s", tok);
-		get(j, f.ptr, &r);
-		ok = r.status == 200;
-		it_resp_free(&r);
-	}
-	if (ok) {
-		buf_reset(&f);
-		it_form_add(&f, "email", email);
-		it_form_add(&f, "password", PASSWORD);
-		submit(j, "/login", "/login", f.ptr, &r);
-		ok = r.status == 303 && j->session.len > 0;
-		it_resp_free(&r);
-	}
-	buf_release(&f);
-	return ok;
+	return it_signed_in(db, STMT_LAST_MAIL, j, email, org, PASSWORD);
 }
 
 static long long
@@ -311,7 +145,7 @@ audit_count(const char *action)
 
 /* POST the site form (new when id is 0) for the owner; the answer in r. */
 static void
-site_post(struct jar *j, long long id, const char *dom, const char *tz, const char *origins,
+site_post(struct it_jar *j, long long id, const char *dom, const char *tz, const char *origins,
     struct it_resp *r)
 {
 	struct buf f = BUF_INIT;
@@ -321,7 +155,7 @@ site_post(struct jar *j, long long id, const char *dom, const char *tz, const ch
 	it_form_add(&f, "domain", dom);
 	it_form_add(&f, "timezone", tz);
 	it_form_add(&f, "origins", origins);
-	submit(j, "/account/sites", id ? "/account/site/edit" : "/account/sites/new", f.ptr, r);
+	it_submit(j, "/account/sites", id ? "/account/site/edit" : "/account/sites/new", f.ptr, r);
 	buf_release(&f);
 }
 
@@ -358,7 +192,7 @@ test_users(void)
 	IT_CHECK(db_exec(db, db_stmt(db, STMT_SESSION_MOVE), &a, NULL, NULL) == 0,
 	    "viewer session moved");
 	db_args_free(&a);
-	get(&viewer, "/account", &r);
+	it_get(&viewer, "/account", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "Sites Owner Company") != NULL &&
 	    strstr(r.body.ptr, "viewer") != NULL, "viewer in the owner's organisation: %ld",
 	    r.status);
@@ -374,11 +208,11 @@ test_add_site_and_status(void)
 	struct it_req rq;
 	size_t i;
 
-	get(&owner, "/account/sites", &r);
+	it_get(&owner, "/account/sites", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "No sites yet") &&
 	    strstr(r.body.ptr, "/account/sites/new"), "empty list: %ld", r.status);
 	it_resp_free(&r);
-	get(&owner, "/account/sites/new", &r);
+	it_get(&owner, "/account/sites/new", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "name=\"domain\""), "the form: %ld",
 	    r.status);
 	it_resp_free(&r);
@@ -405,7 +239,7 @@ test_add_site_and_status(void)
 
 	IT_CHECK(q_str(STMT_SITE_KEY, site_id, &key) && key.len == 22, "a site key");
 	buf_addf(&path, "/account/site?id=%lld", site_id);
-	get(&owner, path.ptr, &r);
+	it_get(&owner, path.ptr, &r);
 	buf_reset(&want);
 	buf_addf(&want, "&lt;script defer src=&quot;%s/t.js&quot; data-site=&quot;%s&quot;&gt;"
 	    "&lt;/script&gt;", it_url(), key.ptr);
@@ -434,13 +268,13 @@ test_add_site_and_status(void)
 	IT_CHECK(r.status == 202, "event from the allowed origin: %ld %s", r.status, r.body.ptr);
 	it_resp_free(&r);
 
-	get(&owner, path.ptr, &r);
+	it_get(&owner, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "receiving events") &&
 	    strstr(r.body.ptr, "last event at 20") &&
 	    strstr(r.body.ptr, "http-equiv=\"refresh\"") == NULL,
 	    "receiving events, no more reloading: %ld", r.status);
 	it_resp_free(&r);
-	get(&owner, "/account/sites", &r);
+	it_get(&owner, "/account/sites", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, domain) &&
 	    strstr(r.body.ptr, "receiving events"), "the list shows the status");
 	it_resp_free(&r);
@@ -517,10 +351,10 @@ test_isolation(void)
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		buf_reset(&path);
 		buf_addf(&path, "%s%lld", pages[i], site_id);
-		get(&other, path.ptr, &r);
+		it_get(&other, path.ptr, &r);
 		buf_reset(&path);
 		buf_addf(&path, "%s%lld", pages[i], 4000000000LL);
-		get(&other, path.ptr, &missing);
+		it_get(&other, path.ptr, &missing);
 		IT_CHECK(r.status == 404 && missing.status == 404 &&
 		    strstr(r.body.ptr, "There is no such site") &&
 		    strstr(missing.body.ptr, "There is no such site") &&
@@ -530,20 +364,20 @@ test_isolation(void)
 		it_resp_free(&r);
 		it_resp_free(&missing);
 	}
-	get(&other, "/account/site?id=abc", &r);
+	it_get(&other, "/account/site?id=abc", &r);
 	IT_CHECK(r.status == 404, "a malformed id: %ld", r.status);
 	it_resp_free(&r);
 	site_post(&other, site_id, "taken.example.com", "UTC", "", &r);
 	IT_CHECK(r.status == 404, "editing another organisation's site: %ld", r.status);
 	it_resp_free(&r);
 	buf_addf(&f, "id=%lld&confirm_domain=%s", site_id, domain);
-	submit(&other, "/account/sites", "/account/site/delete", f.ptr, &r);
+	it_submit(&other, "/account/sites", "/account/site/delete", f.ptr, &r);
 	IT_CHECK(r.status == 404, "deleting another organisation's site: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_int(STMT_SITE_EXISTS, site_id) == 1 &&
 	    q_str(STMT_SITE_DOMAIN, site_id, &path) && strcmp(path.ptr, domain) == 0,
 	    "the site is untouched");
-	get(&other, "/account/sites", &r);
+	it_get(&other, "/account/sites", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, domain) == NULL,
 	    "another organisation's list: %ld", r.status);
 	it_resp_free(&r);
@@ -558,32 +392,32 @@ test_viewer(void)
 	struct buf path = BUF_INIT, f = BUF_INIT;
 	long long sites = q_int(STMT_SITE_COUNT, owner_org), keys = q_int(STMT_KEY_COUNT, owner_org);
 
-	get(&viewer, "/account/sites", &r);
+	it_get(&viewer, "/account/sites", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, domain) &&
 	    strstr(r.body.ptr, "/account/sites/new") == NULL, "viewer sees the list: %ld",
 	    r.status);
 	it_resp_free(&r);
 	buf_addf(&path, "/account/site?id=%lld", site_id);
-	get(&viewer, path.ptr, &r);
+	it_get(&viewer, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "data-site=") &&
 	    strstr(r.body.ptr, "/account/site/edit") == NULL, "viewer sees the snippet: %ld",
 	    r.status);
 	it_resp_free(&r);
 
-	get(&viewer, "/account/sites/new", &r);
+	it_get(&viewer, "/account/sites/new", &r);
 	IT_CHECK(r.status == 403, "viewer: add form %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&path);
 	buf_addf(&path, "/account/site/edit?id=%lld", site_id);
-	get(&viewer, path.ptr, &r);
+	it_get(&viewer, path.ptr, &r);
 	IT_CHECK(r.status == 403, "viewer: edit form %ld", r.status);
 	it_resp_free(&r);
 	buf_reset(&path);
 	buf_addf(&path, "/account/site/delete?id=%lld", site_id);
-	get(&viewer, path.ptr, &r);
+	it_get(&viewer, path.ptr, &r);
 	IT_CHECK(r.status == 403, "viewer: delete page %ld", r.status);
 	it_resp_free(&r);
-	get(&viewer, "/account/keys", &r);
+	it_get(&viewer, "/account/keys", &r);
 	IT_CHECK(r.status == 403, "viewer: keys %ld", r.status);
 	it_resp_free(&r);
 
@@ -594,13 +428,13 @@ test_viewer(void)
 	IT_CHECK(r.status == 403, "viewer: edit %ld", r.status);
 	it_resp_free(&r);
 	buf_addf(&f, "id=%lld&confirm_domain=%s", site_id, domain);
-	submit(&viewer, "/account/sites", "/account/site/delete", f.ptr, &r);
+	it_submit(&viewer, "/account/sites", "/account/site/delete", f.ptr, &r);
 	IT_CHECK(r.status == 403, "viewer: delete %ld", r.status);
 	it_resp_free(&r);
-	submit(&viewer, "/account/sites", "/account/keys/new", "name=v&scope=admin", &r);
+	it_submit(&viewer, "/account/sites", "/account/keys/new", "name=v&scope=admin", &r);
 	IT_CHECK(r.status == 403, "viewer: new key %ld", r.status);
 	it_resp_free(&r);
-	submit(&viewer, "/account/sites", "/account/keys/revoke", "id=1", &r);
+	it_submit(&viewer, "/account/sites", "/account/keys/revoke", "id=1", &r);
 	IT_CHECK(r.status == 403, "viewer: revoke %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_int(STMT_SITE_COUNT, owner_org) == sites &&
@@ -618,7 +452,7 @@ test_edit(void)
 	struct buf path = BUF_INIT, v = BUF_INIT;
 
 	buf_addf(&path, "/account/site/edit?id=%lld", site_id);
-	get(&owner, path.ptr, &r);
+	it_get(&owner, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, domain) &&
 	    strstr(r.body.ptr, "Europe/Berlin"), "edit form: %ld", r.status);
 	it_resp_free(&r);
@@ -653,13 +487,13 @@ test_keys(void)
 	long long id;
 	int hit;
 
-	get(&owner, "/account/keys", &r);
+	it_get(&owner, "/account/keys", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "No API keys yet"), "keys page: %ld",
 	    r.status);
 	it_resp_free(&r);
 	it_form_add(&f, "name", XSS);
 	it_form_add(&f, "scope", "superuser");
-	submit(&owner, "/account/keys", "/account/keys/new", f.ptr, &r);
+	it_submit(&owner, "/account/keys", "/account/keys/new", f.ptr, &r);
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "scope"), "a bad scope: %ld", r.status);
 	IT_CHECK(strstr(r.body.ptr, "<script>alert") == NULL, "the name is escaped in the form");
 	it_resp_free(&r);
@@ -668,7 +502,7 @@ test_keys(void)
 	buf_reset(&f);
 	it_form_add(&f, "name", XSS);
 	it_form_add(&f, "scope", "read");
-	submit(&owner, "/account/keys", "/account/keys/new", f.ptr, &r);
+	it_submit(&owner, "/account/keys", "/account/keys/new", f.ptr, &r);
 	p = r.body.ptr ? strstr(r.body.ptr, "tr_") : NULL;
 	n = p ? strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") : 0;
 	IT_CHECK(r.status == 201 && n == 3 + 8 + 1 + 43 && p != NULL && p[11] == '_',
@@ -692,7 +526,7 @@ test_keys(void)
 	IT_CHECK(key.len > 12 && hit == 0, "the key is stored in clear: %s",
 	    hit < 0 ? "scan failed" : hits.ptr);
 
-	get(&owner, "/account/keys", &r);
+	it_get(&owner, "/account/keys", &r);
 	IT_CHECK(r.status == 200 && key.len > 12 && strstr(r.body.ptr, key.ptr + 12) == NULL,
 	    "shown once: the list has no key");
 	buf_reset(&f);
@@ -710,24 +544,24 @@ test_keys(void)
 	id = it_db_int(db, STMT_KEY_ID_BY_HASH, &a, 0);
 	buf_reset(&f);
 	buf_addf(&f, "id=%lld", id);
-	submit(&other, "/account/keys", "/account/keys/revoke", f.ptr, &r);
+	it_submit(&other, "/account/keys", "/account/keys/revoke", f.ptr, &r);
 	IT_CHECK(r.status == 404, "another organisation revokes: %ld", r.status);
 	it_resp_free(&r);
-	submit(&other, "/account/keys", "/account/keys/revoke", "id=4000000000", &r);
+	it_submit(&other, "/account/keys", "/account/keys/revoke", "id=4000000000", &r);
 	IT_CHECK(r.status == 404, "a missing key: %ld", r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_int(STMT_KEY_REVOKED, id) == 0, "still live");
-	get(&other, "/account/keys", &r);
+	it_get(&other, "/account/keys", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "No API keys yet"),
 	    "another organisation's list: %ld", r.status);
 	it_resp_free(&r);
 
-	submit(&owner, "/account/keys", "/account/keys/revoke", f.ptr, &r);
+	it_submit(&owner, "/account/keys", "/account/keys/revoke", f.ptr, &r);
 	IT_CHECK(r.status == 303 && location_starts(&r, "/account/keys"), "revoke: %ld",
 	    r.status);
 	it_resp_free(&r);
 	IT_CHECK(q_int(STMT_KEY_REVOKED, id) == 1, "revoked in the database");
-	get(&owner, "/account/keys", &r);
+	it_get(&owner, "/account/keys", &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "revoked 20"), "the list says revoked");
 	it_resp_free(&r);
 	IT_CHECK(audit_count("key.revoked") == 1, "audit: key.revoked");
@@ -746,17 +580,17 @@ test_delete(void)
 	IT_CHECK(q_int(STMT_EVENTS_OF_SITE, site_id) >= 1 &&
 	    q_int(STMT_SESSIONS_OF_SITE, site_id) >= 1, "the site has events and sessions");
 	buf_addf(&path, "/account/site/delete?id=%lld", site_id);
-	get(&owner, path.ptr, &r);
+	it_get(&owner, path.ptr, &r);
 	IT_CHECK(r.status == 200 && strstr(r.body.ptr, "events and sessions") &&
 	    strstr(r.body.ptr, "name=\"confirm_domain\""), "the confirmation page: %ld",
 	    r.status);
 	it_resp_free(&r);
 	buf_addf(&f, "id=%lld", site_id);
-	submit(&owner, path.ptr, "/account/site/delete", f.ptr, &r);
+	it_submit(&owner, path.ptr, "/account/site/delete", f.ptr, &r);
 	IT_CHECK(r.status == 422, "no confirmation: %ld", r.status);
 	it_resp_free(&r);
 	buf_addf(&f, "&confirm_domain=wrong.example.com");
-	submit(&owner, path.ptr, "/account/site/delete", f.ptr, &r);
+	it_submit(&owner, path.ptr, "/account/site/delete", f.ptr, &r);
 	IT_CHECK(r.status == 422 && strstr(r.body.ptr, "Nothing was deleted"),
 	    "a wrong confirmation: %ld", r.status);
 	it_resp_free(&r);
@@ -765,7 +599,7 @@ test_delete(void)
 
 	buf_reset(&f);
 	buf_addf(&f, "id=%lld&confirm_domain=%s", site_id, domain);
-	submit(&owner, path.ptr, "/account/site/delete", f.ptr, &r);
+	it_submit(&owner, path.ptr, "/account/site/delete", f.ptr, &r);
 	IT_CHECK(r.status == 303 && location_starts(&r, "/account/sites"), "delete: %ld %.300s",
 	    r.status, r.body.ptr);
 	it_resp_free(&r);
@@ -775,7 +609,7 @@ test_delete(void)
 	IT_CHECK(audit_count("site.deleted") == 1, "audit: site.deleted");
 	buf_reset(&path);
 	buf_addf(&path, "/account/site?id=%lld", site_id);
-	get(&owner, path.ptr, &r);
+	it_get(&owner, path.ptr, &r);
 	IT_CHECK(r.status == 404, "the deleted site: %ld", r.status);
 	it_resp_free(&r);
 	buf_release(&path);
@@ -800,9 +634,9 @@ suite_init(void)
 static int
 suite_clean(void)
 {
-	jar_free(&owner);
-	jar_free(&other);
-	jar_free(&viewer);
+	it_jar_free(&owner);
+	it_jar_free(&other);
+	it_jar_free(&viewer);
 	db_close(db);
 	conf_free(&conf);
 	return 0;
@@ -811,10 +645,7 @@ suite_clean(void)
 int
 main(void)
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} tests[] = {
+	static const struct it_test tests[] = {
 		{ "an owner, another organisation, a viewer", test_users },
 		{ "add a site, its snippet, waiting then receiving", test_add_site_and_status },
 		{ "bad domains, zones and origins store nothing", test_invalid_input },
@@ -824,30 +655,10 @@ main(void)
 		{ "API keys shown once, stored hashed, revoked", test_keys },
 		{ "deleting a site needs the domain, removes its data", test_delete },
 	};
-	CU_pSuite suite;
-	size_t i;
-	int failed;
 
 	log_init("test_sites", LOGL_ERR);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (it_init() == -1)
 		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	if ((suite = CU_add_suite("sites", suite_init, suite_clean)) == NULL)
-		goto fail;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			goto fail;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
-	    CU_get_number_of_tests_failed());
-	CU_cleanup_registry();
-	it_shutdown();
-	return failed ? 1 : 0;
-fail:
-	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-	CU_cleanup_registry();
-	return 1;
+	return it_run("sites", suite_init, suite_clean, tests, sizeof(tests) / sizeof(tests[0]));
 }

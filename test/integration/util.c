@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include <CUnit/CUnit.h>
+#include <CUnit/Basic.h>
 #include <curl/curl.h>
 
 #include "util.h"
@@ -274,6 +275,141 @@ it_db_int(struct db *db, size_t i, struct db_args *args, long long def)
 	return v;
 }
 
+long long
+it_db_insert(struct db *db, size_t i, struct db_args *args)
+{
+	unsigned long long id = 0;
+
+	if (db_exec(db, db_stmt(db, i), args, NULL, &id) == -1)
+		return -1;
+	return (long long)id;
+}
+
+long long
+it_site_add(struct db *db, size_t i, long long org, const char *domain, char key[23])
+{
+	struct db_args a = DB_ARGS_INIT;
+	char k[23];
+	long long id;
+
+	it_token(k, 22);
+	if (key != NULL)
+		memcpy(key, k, sizeof(k));
+	db_arg_int(&a, org);
+	db_arg_strz(&a, domain);
+	db_arg_strz(&a, k);
+	id = it_db_insert(db, i, &a);
+	db_args_free(&a);
+	return id;
+}
+
+int
+it_mail_token(struct db *db, size_t i, const char *addr, char tok[64])
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct db_res r;
+	const char *body, *p;
+	size_t n;
+	int ok = 0;
+
+	tok[0] = '\0';
+	db_arg_strz(&a, addr);
+	if (db_select(db, db_stmt(db, i), &a, &r) == 0 && db_fetch(&r) == 1 &&
+	    (body = db_col(&r, 0, NULL)) != NULL && (p = strstr(body, "token=")) != NULL) {
+		p += 6;
+		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+		if (n > 0 && n < 64) {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			ok = 1;
+		}
+	}
+	db_res_free(&r);
+	db_args_free(&a);
+	return ok;
+}
+
+/* Sign up as j and follow the verification link with j; 1 when both answered 200. */
+static int
+signup_verify(struct db *db, size_t i, struct it_jar *j, const char *email, const char *org,
+    const char *pw)
+{
+	struct it_resp r;
+	struct buf path = BUF_INIT;
+	char tok[64];
+	int ok;
+
+	it_signup(j, email, org, pw, &r);
+	ok = r.status == 200 && it_mail_token(db, i, email, tok);
+	it_resp_free(&r);
+	if (ok) {
+		buf_addf(&path, "/verify?token=%s", tok);
+		it_get(j, path.ptr, &r);
+		ok = r.status == 200;
+		it_resp_free(&r);
+	}
+	buf_release(&path);
+	return ok;
+}
+
+int
+it_verified_user(struct db *db, size_t i, const char *iface, const char *email,
+    const char *org, const char *pw)
+{
+	struct it_jar j = IT_JAR_INIT;
+	int ok;
+
+	j.iface = iface;
+	ok = signup_verify(db, i, &j, email, org, pw);
+	it_jar_free(&j);
+	return ok;
+}
+
+int
+it_signed_in(struct db *db, size_t i, struct it_jar *j, const char *email, const char *org,
+    const char *pw)
+{
+	struct it_resp r;
+	int ok = signup_verify(db, i, j, email, org, pw);
+
+	if (ok) {
+		it_login(j, email, pw, NULL, &r);
+		ok = r.status == 303 && j->session.len > 0;
+		it_resp_free(&r);
+	}
+	return ok;
+}
+
+int
+it_rollup(void)
+{
+	const char *ctl = getenv("TRACKR_CTL"), *cf = getenv("TRACKR_CONF");
+	char *argv[5];
+	pid_t pid;
+	int st;
+
+	if (ctl == NULL || *ctl == '\0')
+		ctl = "var/build/cgi/ctl/trackrctl";
+	argv[0] = (char *)ctl;
+	argv[1] = (char *)"-c";
+	argv[2] = (char *)cf;
+	argv[3] = (char *)"rollup";
+	argv[4] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		execv(ctl, argv);
+		fprintf(stderr, "%s: %s\n", ctl, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 /* Backquote a name read from information_schema. */
 static void
 add_ident(struct buf *b, const char *s)
@@ -454,6 +590,60 @@ it_set_cookie(const struct it_resp *r, const char *name, struct buf *out)
 	return 0;
 }
 
+int
+it_cookie(const struct it_resp *r, const char *name, struct buf *out)
+{
+	struct buf line = BUF_INIT;
+	size_t n;
+	int st = 0;
+
+	buf_reset(out);
+	if (!it_set_cookie(r, name, &line))
+		goto out;
+	st = 2;
+	if (strstr(line.ptr, "Max-Age=0") != NULL)
+		goto out;
+	st = 1;
+	n = strcspn(line.ptr, ";");
+	buf_add(out, line.ptr + strlen(name) + 1, n - strlen(name) - 1);
+out:
+	buf_release(&line);
+	return st;
+}
+
+int
+it_csp_ok(const struct it_resp *r)
+{
+	struct buf v = BUF_INIT;
+	const char *p, *end, *dir = NULL, *def = NULL;
+	size_t dlen = 0, deflen = 0, n;
+	int ok = 0;
+
+	if (it_header(r, "Content-Security-Policy", &v) != 1)
+		goto out;
+	for (p = v.ptr; *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, ";");
+		while (*p == ' ')
+			p++;
+		n = (size_t)(end - p);
+		if (n >= 10 && strncmp(p, "script-src", 10) == 0 && (p[10] == ' ' || n == 10))
+			dir = p, dlen = n;
+		else if (n >= 11 && strncmp(p, "default-src", 11) == 0)
+			def = p, deflen = n;
+	}
+	if (dir == NULL)
+		dir = def, dlen = deflen;
+	if (dir == NULL)
+		goto out;
+	ok = 1;
+	for (p = dir; p + 8 <= dir + dlen; p++)
+		if (strncmp(p, "'unsafe-", 8) == 0)
+			ok = 0;
+out:
+	buf_release(&v);
+	return ok;
+}
+
 /* The CSRF token of the first form in a page into tok (65 bytes); 1 when found. */
 int
 it_csrf_of(const struct it_resp *r, char tok[65])
@@ -501,22 +691,17 @@ it_jar_free(struct it_jar *j)
 void
 it_jar_update(struct it_jar *j, const struct it_resp *r)
 {
-	struct buf line = BUF_INIT;
-	struct buf *dst;
-	const char *names[2] = { "__Host-trackr_session", "__Host-trackr_pre" };
-	size_t i, n;
+	struct buf v = BUF_INIT;
 
-	for (i = 0; i < 2; i++) {
-		dst = i == 0 ? &j->session : &j->pre;
-		if (!it_set_cookie(r, names[i], &line))
-			continue;
-		buf_reset(dst);
-		if (strstr(line.ptr, "Max-Age=0") != NULL)
-			continue;
-		n = strcspn(line.ptr, ";");
-		buf_add(dst, line.ptr + strlen(names[i]) + 1, n - strlen(names[i]) - 1);
+	if (it_cookie(r, "__Host-trackr_session", &v) != 0) {
+		buf_reset(&j->session);
+		buf_add(&j->session, v.ptr, v.len);
 	}
-	buf_release(&line);
+	if (it_cookie(r, "__Host-trackr_pre", &v) != 0) {
+		buf_reset(&j->pre);
+		buf_add(&j->pre, v.ptr, v.len);
+	}
+	buf_release(&v);
 }
 
 /*
@@ -617,4 +802,33 @@ it_login(struct it_jar *j, const char *email, const char *pw, const char *next, 
 		it_form_add(&f, "next", next);
 	it_submit(j, "/login", "/login", f.ptr, out);
 	buf_release(&f);
+}
+
+int
+it_run(const char *name, int (*init)(void), int (*clean)(void), const struct it_test *tests,
+    size_t n)
+{
+	CU_pSuite suite;
+	size_t i;
+	int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		goto fail;
+	if ((suite = CU_add_suite(name, init, clean)) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+			goto fail;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = (int)(CU_get_number_of_failures() + CU_get_number_of_suites_failed() +
+	    CU_get_number_of_tests_failed());
+	CU_cleanup_registry();
+	it_shutdown();
+	return failed ? 1 : 0;
+fail:
+	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+	CU_cleanup_registry();
+	it_shutdown();
+	return 1;
 }

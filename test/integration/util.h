@@ -74,6 +74,18 @@ int	it_csrf_of(const struct it_resp *r, char tok[65]);
 void	it_form_add(struct buf *b, const char *key, const char *val);
 int	it_header_is(const struct it_resp *r, const char *name, const char *want);
 /*
+ * The value of cookie name that r sets into out (reset first).  Returns 1
+ * when r sets it, 2 when r deletes it (Max-Age=0; out is then ""), 0
+ * when r does not name it.
+ */
+int	it_cookie(const struct it_resp *r, const char *name, struct buf *out);
+/*
+ * 1 when r carries one Content-Security-Policy whose script directive
+ * (script-src, or default-src without one) allows no inline script and
+ * no eval (no 'unsafe-...' source), else 0.
+ */
+int	it_csp_ok(const struct it_resp *r);
+/*
  * A browser's cookies for the account pages (the session and the
  * pre-session one), with the address and User-Agent it sends from.
  */
@@ -129,8 +141,68 @@ long long	 it_db_int(struct db *, size_t i, struct db_args *args, long long def)
 int		 it_db_scan(struct db *, const char *const *needles, const size_t *nlen,
 		    size_t nneedles, struct buf *hits);
 
+/*
+ * Run statement i with args (left as they are; the caller frees them) and
+ * return the AUTO_INCREMENT id it made: 0 when none, -1 on error (logged).
+ */
+long long	 it_db_insert(struct db *, size_t i, struct db_args *args);
+/*
+ * Insert a site of org with domain and a fresh random site key (22
+ * characters, also written to key when key is not NULL) through
+ * statement i, which takes (org_id, domain, site_key) in that order.
+ * Returns the site's id, or -1 on error (logged).
+ */
+long long	 it_site_add(struct db *, size_t i, long long org, const char *domain,
+		    char key[23]);
+/*
+ * The token of the newest mail to addr: the characters of [A-Za-z0-9_-]
+ * after its first "token=", into tok (NUL-terminated, "" when none).
+ * Statement i takes addr and selects that mail's body_text (newest
+ * first).  Returns 1 when a token of 1 to 63 characters was found, else 0.
+ */
+int		 it_mail_token(struct db *, size_t i, const char *addr, char tok[64]);
+/*
+ * Sign up email with organisation org and password pw through the forms,
+ * from a throwaway browser at iface (NULL: it_set_iface()'s), and follow
+ * the link of the verification mail (found with it_mail_token() and
+ * statement i).  No CUnit checks.  Returns 1 when the sign-up and the
+ * verification both answered 200, else 0.
+ */
+int		 it_verified_user(struct db *, size_t i, const char *iface, const char *email,
+		    const char *org, const char *pw);
+/*
+ * The same as browser j, then log in with j.  Returns 1 when the sign-up
+ * and the verification answered 200 and the login 303 with a session
+ * cookie, else 0.  j keeps its cookies; the caller frees it.
+ */
+int		 it_signed_in(struct db *, size_t i, struct it_jar *j, const char *email,
+		    const char *org, const char *pw);
+/*
+ * Run `$TRACKR_CTL -c $TRACKR_CONF rollup` (TRACKR_CTL unset or empty:
+ * var/build/cgi/ctl/trackrctl) and wait for it; stdout and stderr are
+ * flushed first.  Returns 0 when it exited 0, else -1.
+ */
+int		 it_rollup(void);
+
 /* n random characters of [A-Za-z0-9_-] and a NUL into out (n + 1 bytes). */
 void		 it_token(char *out, size_t n);
+
+/* One test of a suite: its name in the report and its function. */
+struct it_test {
+	const char	*name;
+	void		(*fn)(void);
+};
+
+/*
+ * Run the suite called name (init and clean as CUnit's suite set-up and
+ * tear-down, either may be NULL) with the n tests in order, reporting
+ * verbosely, then clean up CUnit and call it_shutdown().  Call it last
+ * from main(), after it_init().  Returns main's exit status: 0 when
+ * every test and the suite's set-up and tear-down passed, else 1 (a
+ * CUnit error is printed).
+ */
+int		 it_run(const char *name, int (*init)(void), int (*clean)(void),
+		    const struct it_test *tests, size_t n);
 
 /*
  * A CUnit assertion with a message made from fmt: the failure report says
