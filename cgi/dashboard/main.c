@@ -104,6 +104,11 @@ static const struct qkey {
 	{ "metric", 20 },
 	{ "prop", 300 },
 	{ "funnel", 20 },
+	{ "tp", 20 },		/* overview.c: the tab of each card */
+	{ "ts", 20 },
+	{ "tl", 20 },
+	{ "td", 20 },
+	{ "te", 20 },
 	{ "fk", 40 },		/* the "Add filter" form: key, op, value */
 	{ "fo", 16 },
 	{ "fv", FILTER_VALUE_MAX },

@@ -11,10 +11,27 @@
 
 #include "dashboard.h"
 
-/* The overview's top lists, in page order. */
-static const enum dim tops[] = {
-	DIM_PAGE, DIM_SOURCE, DIM_COUNTRY, DIM_DEVICE, DIM_BROWSER, DIM_OS, DIM_EVENT,
+/*
+ * The overview's cards, in page order, each with tabs: every breakdown
+ * has its top list here.  The tab shown is a query parameter, so the
+ * tabs work without JavaScript and a view keeps them when bookmarked.
+ */
+#define TABS_MAX	7
+static const struct card {
+	const char	*param;		/* "tp": which tab, by slug */
+	const char	*title;		/* the card's heading */
+	enum dim	 tabs[TABS_MAX];
+	size_t		 ntabs;
+} cards[] = {
+	{ "tp", "Pages", { DIM_PAGE, DIM_ENTRY, DIM_EXIT }, 3 },
+	{ "ts", "Sources", { DIM_SOURCE, DIM_REFERRER, DIM_UTM_SOURCE, DIM_UTM_MEDIUM,
+	    DIM_UTM_CAMPAIGN, DIM_UTM_TERM, DIM_UTM_CONTENT }, 7 },
+	{ "tl", "Locations", { DIM_COUNTRY }, 1 },
+	{ "td", "Devices", { DIM_DEVICE, DIM_BROWSER, DIM_BROWSER_VERSION, DIM_OS,
+	    DIM_OS_VERSION, DIM_SCREEN }, 6 },
+	{ "te", "Events", { DIM_EVENT, DIM_PROP }, 2 },
 };
+#define NCARDS (sizeof(cards) / sizeof(cards[0]))
 
 /* The reports reachable from "All reports". */
 static const enum dim more[] = {
@@ -96,6 +113,43 @@ breakdown_rows(struct ctx *c, enum dim d, const struct brows *rows, const char *
 	}
 	buf_release(&b);
 	return list;
+}
+
+/* The chosen tab of each card, from the query (the first tab when absent or unknown). */
+static void
+chosen_tabs(struct ctx *c, enum dim *sel)
+{
+	const char *v;
+	size_t i, k;
+
+	for (i = 0; i < NCARDS; i++) {
+		sel[i] = cards[i].tabs[0];
+		if ((v = qparam(c, cards[i].param)) == NULL)
+			continue;
+		for (k = 0; k < cards[i].ntabs; k++)
+			if (strcmp(v, dims[cards[i].tabs[k]].slug) == 0)
+				sel[i] = cards[i].tabs[k];
+	}
+}
+
+/*
+ * The overview's address with a chart metric (NULL: the default) and
+ * the cards' tabs, card ci showing d (ci past the cards: as they are).
+ */
+static void
+overview_link(struct ctx *c, struct buf *out, const enum dim *sel, size_t ci, enum dim d,
+    const char *metric)
+{
+	size_t i;
+
+	report_link(c, out, "", NULL);
+	if (metric != NULL)
+		buf_addf(out, "&metric=%s", metric);
+	for (i = 0; i < NCARDS; i++)
+		if ((i == ci ? d : sel[i]) != cards[i].tabs[0])
+			buf_addf(out, "&%s=%s", cards[i].param, dims[i == ci ? d : sel[i]].slug);
+	if (ci < NCARDS)
+		buf_addf(out, "#card-%s", cards[ci].param);
 }
 
 static json_object *
@@ -205,7 +259,8 @@ h_overview(struct req *r, struct resp *resp)
 	struct buf svg = BUF_INIT, b = BUF_INIT, title = BUF_INIT;
 	json_object *v, *list, *o, *mv;
 	const char *want = qparam(c, "metric");
-	size_t i, mi = 0, n, np;
+	size_t i, k, mi = 0, n, np;
+	enum dim sel[NCARDS];
 	long long live = 0;
 	int err = 0, rc;
 
@@ -235,6 +290,7 @@ h_overview(struct req *r, struct resp *resp)
 	v = view_new(c, resp, c->site.domain);
 	if (view_site(c, v, "") == -1)
 		err = 1;
+	chosen_tabs(c, sel);
 	mv = metrics_view(&cur, &old);
 	json_object_object_add(v, "metrics", mv);
 
@@ -247,11 +303,8 @@ h_overview(struct req *r, struct resp *resp)
 		json_object_object_add(o, "m",
 		    json_object_get(json_object_object_get(mv, chart_metrics[i].key)));
 		buf_reset(&b);
-		buf_adds(&b, "&metric=");
-		buf_adds(&b, chart_metrics[i].key);
-		buf_reset(&c->tmp);
-		report_link(c, &c->tmp, "", b.ptr);
-		view_str(o, "href", c->tmp.ptr);
+		overview_link(c, &b, sel, NCARDS, DIM_TOTAL, i ? chart_metrics[i].key : NULL);
+		view_str(o, "href", b.ptr);
 		if (i == mi)
 			json_object_object_add(o, "active", json_object_new_boolean(1));
 		json_object_array_add(list, o);
@@ -294,8 +347,28 @@ h_overview(struct req *r, struct resp *resp)
 	view_str(v, "live_href", c->tmp.ptr);
 
 	list = json_object_new_array();
-	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++)
-		json_object_array_add(list, top_list(c, tops[i], &err));
+	for (i = 0; i < NCARDS; i++) {
+		json_object *card = top_list(c, sel[i], &err), *tabs;
+
+		view_str(card, "card_title", cards[i].title);
+		view_str(card, "card_id", cards[i].param);
+		tabs = json_object_new_array();
+		for (k = 0; cards[i].ntabs > 1 && k < cards[i].ntabs; k++) {
+			o = json_object_new_object();
+			view_str(o, "label", dims[cards[i].tabs[k]].label);
+			buf_reset(&b);
+			overview_link(c, &b, sel, i, cards[i].tabs[k],
+			    mi ? chart_metrics[mi].key : NULL);
+			view_str(o, "href", b.ptr);
+			if (cards[i].tabs[k] == sel[i])
+				json_object_object_add(o, "active", json_object_new_boolean(1));
+			json_object_array_add(tabs, o);
+		}
+		if (cards[i].ntabs > 1)
+			json_object_object_add(card, "has_tabs", json_object_new_boolean(1));
+		json_object_object_add(card, "tabs", tabs);
+		json_object_array_add(list, card);
+	}
 	json_object_object_add(v, "tops", list);
 	list = json_object_new_array();
 	for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
