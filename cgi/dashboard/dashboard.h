@@ -63,6 +63,7 @@ struct app {
 	int		 https;
 	unsigned char	 key[CRYPT_SHA256_LEN];	/* from secret_key */
 	struct ratelimit *rl_api;	/* requests per API key (locked inside) */
+	struct mem	*mem;		/* the column store of closed days (mem.h) */
 	long long	 api_rate;	/* api_rate_per_min */
 };
 

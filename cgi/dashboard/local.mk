@@ -5,6 +5,7 @@ DASH_QUERY_SOURCES = cgi/dashboard/dash.h cgi/dashboard/dims.c \
 	cgi/dashboard/tz.c cgi/dashboard/tz.h \
 	cgi/dashboard/period.c cgi/dashboard/period.h \
 	cgi/dashboard/query.c cgi/dashboard/query.h \
+	cgi/dashboard/mem.c cgi/dashboard/mem.h \
 	cgi/dashboard/rollup.c cgi/dashboard/rollup.h
 
 sbin_PROGRAMS += cgi/dashboard/trackr-dashboard

@@ -36,6 +36,7 @@
 #include "valid.h"
 
 #include "dashboard.h"
+#include "mem.h"
 #include "ratelimit.h"
 
 const char *const stmts[STMT__MAX] = {
@@ -218,6 +219,8 @@ report_params(struct ctx *c, const char **why)
 	c->q.site = &c->qs;
 	c->q.goals = c->goals;
 	c->q.ngoals = c->ngoals;
+	c->q.mem = c->app->mem;
+	c->q.tzname = c->site.timezone;
 	if (filters_from_query(&c->filters, c->query, why) == -1)
 		return 1;
 	for (i = 0; i < c->filters.n; i++) {
@@ -587,7 +590,7 @@ static const struct route front_routes[] = {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: trackr-dashboard [-c config] [-s socket] [-t threads]\n");
+	fprintf(stderr, "usage: trackr-dashboard [-c config] [-M memory-MiB] [-s socket] [-t threads]\n");
 	exit(2);
 }
 
@@ -598,15 +601,21 @@ main(int argc, char *argv[])
 	struct app app;
 	struct server_opts so;
 	const char *path = NULL, *sock = NULL, *secret, *tdir;
-	long long threads = 0, conns;
+	long long threads = 0, conns, memory_mb, memory_sync, memory_arg = -1;
 	int ch, err = 0, level, rc = 1;
 	char *end;
 
 	memset(&app, 0, sizeof(app));
-	while ((ch = getopt(argc, argv, "c:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:M:s:t:")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
+			break;
+		case 'M':
+			errno = 0;
+			memory_arg = strtoll(optarg, &end, 10);
+			if (errno || *end || memory_arg < 0 || memory_arg > (1 << 20))
+				usage();
 			break;
 		case 's':
 			sock = optarg;
@@ -635,6 +644,11 @@ main(int argc, char *argv[])
 		threads = conf_int(&conf, "dashboard_threads", 16, 1, 256, &err);
 	conns = conf_int(&conf, "dashboard_db_connections", 4, 1, 64, &err);
 	app.api_rate = conf_int(&conf, "api_rate_per_min", 600, 1, 1000000, &err);
+	/* The column store: 0 MiB turns it off (every report from SQL). */
+	memory_mb = conf_int(&conf, "dashboard_memory_mb", 2048, 0, 1 << 20, &err);
+	memory_sync = conf_int(&conf, "dashboard_memory_sync", 0, 0, 1, &err);
+	if (memory_arg >= 0)
+		memory_mb = memory_arg;	/* -M wins: tests run the SQL paths alone with -M 0 */
 	if (err)
 		goto out;
 	if (conns > threads)
@@ -662,6 +676,9 @@ main(int argc, char *argv[])
 		sock = conf_str(&conf, "dashboard_socket", NULL);
 	app.pool = db_pool_new(&conf, stmts, STMT__MAX, (int)conns);
 	app.rl_api = ratelimit_new(4096);
+	if (memory_mb > 0 && (app.mem = mem_new(&conf, (size_t)memory_mb << 20,
+	    (int)memory_sync)) == NULL)
+		goto out;
 
 	memset(&so, 0, sizeof(so));
 	so.socket_path = sock;
@@ -673,6 +690,7 @@ main(int argc, char *argv[])
 	so.thread_free = thread_free;
 	rc = server_run(&so) == 0 ? 0 : 1;
 out:
+	mem_free(app.mem);
 	db_pool_free(app.pool);
 	ratelimit_free(app.rl_api);
 	tpl_free(app.tpls);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mem.h"
 #include "query.h"
 
 #define TZ_SPANS_MAX	128	/* offset changes in one period (5 years in the busiest zone) */
@@ -399,6 +400,219 @@ run(struct qctx *q, const struct buf *sql, struct db_args *a,
 	return rc;
 }
 
+/* ------------------------------------------------------- column store */
+
+/*
+ * The column store's share of a report: a snapshot holding the period's
+ * first days (every day up to *last), when the filters and dim allow it;
+ * NULL when SQL answers it all.  *sub is then the rest of the period, for
+ * SQL (sub->from_day > sub->to_day when nothing is left).
+ */
+static const struct memsite *
+mem_part(struct qctx *q, const struct period *p, const struct filters *f, enum dim dim,
+    long *last, struct period *sub)
+{
+	const struct memsite *ms;
+	long first;
+
+	if (q->mem == NULL || q->tzname == NULL || q->site->through < 1 ||
+	    !mem_supports(f, dim))
+		return NULL;
+	/* Yesterday stays with SQL: a visit across midnight still changes it. */
+	if ((ms = mem_get(q->mem, q->site->id, q->tzname, q->site->through - 1)) == NULL)
+		return NULL;
+	mem_days(ms, &first, last);
+	if (*last < p->from_day) {
+		mem_release(q->mem, ms);
+		return NULL;
+	}
+	*sub = *p;
+	if (*last > p->to_day)
+		*last = p->to_day;
+	sub->from_day = *last + 1;
+	sub->start = tz_day_start(q->site->tz, sub->from_day);
+	return ms;
+}
+
+/* Values and their metrics, merged from the column store and SQL. */
+struct merge {
+	struct mrow {
+		char		*v;
+		size_t		 len;
+		struct metrics	 m;
+	}		*rows;
+	size_t		 n, cap;
+	uint32_t	*slot;	/* row + 1 */
+	size_t		 nslot;
+};
+
+static uint32_t
+merge_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+merge_add(void *arg, const char *v, size_t len, const struct metrics *m)
+{
+	struct merge *g = arg;
+	size_t k, i, mask;
+
+	if ((g->n + 1) * 2 > g->nslot) {
+		free(g->slot);
+		g->nslot = g->nslot ? g->nslot * 2 : 1024;
+		g->slot = xcalloc(g->nslot, sizeof(*g->slot));
+		mask = g->nslot - 1;
+		for (i = 0; i < g->n; i++) {
+			for (k = merge_hash(g->rows[i].v, g->rows[i].len) & mask; g->slot[k];
+			    k = (k + 1) & mask)
+				;
+			g->slot[k] = (uint32_t)i + 1;
+		}
+	}
+	mask = g->nslot - 1;
+	for (k = merge_hash(v, len) & mask; g->slot[k]; k = (k + 1) & mask) {
+		struct mrow *r = &g->rows[g->slot[k] - 1];
+
+		if (r->len == len && memcmp(r->v, v, len) == 0) {
+			add_metrics(&r->m, m);
+			return;
+		}
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 256;
+		g->rows = xrealloc(g->rows, g->cap * sizeof(*g->rows));
+	}
+	g->rows[g->n].v = xstrndup(v, len);
+	g->rows[g->n].len = len;
+	g->rows[g->n].m = *m;
+	g->slot[k] = (uint32_t)++g->n;
+}
+
+static void
+merge_free(struct merge *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->rows[i].v);
+	free(g->rows);
+	free(g->slot);
+}
+
+static int
+row_merge(void *arg, const struct db_res *r)
+{
+	struct metrics m;
+	const char *v;
+	size_t len;
+
+	v = db_col(r, 0, &len);
+	read_metrics(r, 1, &m);
+	merge_add(arg, v ? v : "", v ? len : 0, &m);
+	return 0;
+}
+
+/*
+ * A ratio as the server orders by it: SUM(a) / SUM(b) is a decimal of
+ * four places (div_precision_increment), rounded half up.
+ */
+static long long
+ratio4(long long a, long long b)
+{
+	return b ? (a * 20000 + b) / (2 * b) : -1;
+}
+
+static long long
+sort_key(const struct metrics *m, enum sort s)
+{
+	switch (s) {
+	case SORT_VISITS:
+		return m->visits;
+	case SORT_PAGEVIEWS:
+		return m->pageviews;
+	case SORT_BOUNCE:
+		return ratio4(m->bounces, m->visits);
+	case SORT_DURATION:
+		return ratio4(m->duration, m->visits);
+	case SORT_EVENTS:
+		return m->events;
+	default:
+		return m->visitors;
+	}
+}
+
+static __thread enum sort cmp_sort;
+static __thread int cmp_desc;
+
+/* ORDER BY <metric> <dir>, v ASC, as order_by() asks the server. */
+static int
+mrow_cmp(const void *a, const void *b)
+{
+	const struct mrow *x = a, *y = b;
+	long long kx, ky;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c;
+
+	if (cmp_sort != SORT_VALUE) {
+		kx = sort_key(&x->m, cmp_sort);
+		ky = sort_key(&y->m, cmp_sort);
+		if (kx != ky)
+			return (kx < ky) == cmp_desc ? 1 : -1;
+	}
+	if ((c = memcmp(x->v, y->v, n)) != 0)
+		return cmp_sort == SORT_VALUE && cmp_desc ? -c : c;
+	c = x->len < y->len ? -1 : x->len > y->len;
+	return cmp_sort == SORT_VALUE && cmp_desc ? -c : c;
+}
+
+/*
+ * A breakdown through the column store, every row into g (unsorted);
+ * 1 when it answered, 0 when SQL must, -1 on error.
+ */
+static int
+mem_breakdown_rows(struct qctx *q, const struct period *p, const struct filters *f,
+    enum dim dim, struct merge *g)
+{
+	const struct memsite *ms;
+	struct period sub;
+	struct buf sql = BUF_INIT;
+	struct db_args a = DB_ARGS_INIT;
+	long last;
+	int rc = 1;
+
+	if (dim == DIM_GOAL || dim == DIM_PROP || (ms = mem_part(q, p, f, dim, &last, &sub)) == NULL)
+		return 0;
+	mem_breakdown(ms, p->from_day, last, f, dim, merge_add, g);
+	mem_release(q->mem, ms);
+	if (sub.from_day <= sub.to_day) {
+		buf_adds(&sql, "SELECT v, SUM(vi), SUM(vs), SUM(pv), SUM(bo), SUM(du), SUM(ev) FROM (");
+		if (parts(q, &sub, f, dim, GROUP_VALUE, NULL, &sql, &a) == -1)
+			rc = -1;
+		else {
+			buf_adds(&sql, ") t GROUP BY v");
+			rc = run(q, &sql, &a, row_merge, g) == -1 ? -1 : 1;
+		}
+	}
+	buf_release(&sql);
+	db_args_free(&a);
+	return rc;
+}
+
+/* Sort the merged rows as SQL would. */
+static void
+merge_sort(struct merge *g, enum sort s, int desc)
+{
+	cmp_sort = s >= SORT__MAX ? SORT_VISITORS : s;
+	cmp_desc = desc;
+	qsort(g->rows, g->n, sizeof(*g->rows), mrow_cmp);
+}
+
 /* --------------------------------------------------------- breakdowns */
 
 static int
@@ -427,11 +641,24 @@ q_aggregate(struct qctx *q, const struct period *p, const struct filters *f,
 {
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
+	const struct memsite *ms;
+	struct period sub;
+	struct metrics m;
+	long last;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (breakdown_sql(q, p, f, DIM_TOTAL, NULL, &sql, &a) == 0)
-		rc = run(q, &sql, &a, row_total, out);
+	if ((ms = mem_part(q, p, f, DIM_TOTAL, &last, &sub)) != NULL) {
+		mem_aggregate(ms, p->from_day, last, f, out);
+		mem_release(q->mem, ms);
+		if (sub.from_day > sub.to_day)
+			return 0;
+		p = &sub;
+	}
+	memset(&m, 0, sizeof(m));
+	if (breakdown_sql(q, p, f, DIM_TOTAL, NULL, &sql, &a) == 0 &&
+	    (rc = run(q, &sql, &a, row_total, &m)) == 0)
+		add_metrics(out, &m);
 	buf_release(&sql);
 	db_args_free(&a);
 	return rc;
@@ -465,9 +692,24 @@ q_breakdown(struct qctx *q, const struct period *p, const struct filters *f, enu
 {
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
-	int rc = -1;
+	struct merge g;
+	size_t i;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
+	memset(&g, 0, sizeof(g));
+	if ((rc = mem_breakdown_rows(q, p, f, dim, &g)) != 0) {
+		if (rc == 1) {
+			merge_sort(&g, s, desc);
+			for (i = offset; i < g.n && i < offset + limit; i++)
+				brows_add(out, g.rows[i].v, g.rows[i].len, &g.rows[i].m);
+			out->more = g.n > offset + limit;
+			rc = 0;
+		}
+		merge_free(&g);
+		return rc;
+	}
+	rc = -1;
 	if (breakdown_sql(q, p, f, dim, NULL, &sql, &a) == 0) {
 		order_by(&sql, s, desc);
 		buf_adds(&sql, " LIMIT ? OFFSET ?");
@@ -510,8 +752,27 @@ q_breakdown_each(struct qctx *q, const struct period *p, const struct filters *f
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct each e = { fn, arg };
-	int rc = -1;
+	struct merge g;
+	struct brow b;
+	size_t i;
+	int rc;
 
+	memset(&g, 0, sizeof(g));
+	if ((rc = mem_breakdown_rows(q, p, f, dim, &g)) != 0) {
+		if (rc == 1) {
+			merge_sort(&g, s, desc);
+			for (i = 0; i < g.n; i++) {
+				b.value = g.rows[i].v;
+				b.m = g.rows[i].m;
+				if (fn(arg, &b) != 0)
+					break;
+			}
+			rc = 0;
+		}
+		merge_free(&g);
+		return rc;
+	}
+	rc = -1;
 	if (breakdown_sql(q, p, f, dim, NULL, &sql, &a) == 0) {
 		order_by(&sql, s, desc);
 		rc = run(q, &sql, &a, row_each, &e);
@@ -556,10 +817,22 @@ q_series(struct qctx *q, const struct period *p, const struct filters *f, struct
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct series s = { q, p, out, period_buckets(p, q->site->tz) };
+	const struct memsite *ms;
+	struct period sub;
+	const struct period *rest = p;
+	long last;
 	int rc = -1;
 
 	memset(out, 0, s.n * sizeof(*out));
-	if (parts(q, p, f, DIM_TOTAL, p->gran == GRAN_HOUR ? GROUP_HOUR : GROUP_DAY, NULL,
+	if ((ms = mem_part(q, p, f, DIM_TOTAL, &last, &sub)) != NULL) {
+		mem_series(ms, p, q->site->tz, p->from_day, last, f, out);
+		mem_release(q->mem, ms);
+		if (sub.from_day > sub.to_day)
+			return 0;
+		rest = &sub;
+	}
+	/* Buckets are the whole period's; the rows only the rest's. */
+	if (parts(q, rest, f, DIM_TOTAL, p->gran == GRAN_HOUR ? GROUP_HOUR : GROUP_DAY, NULL,
 	    &sql, &a) == 0)
 		rc = run(q, &sql, &a, row_series, &s);
 	buf_release(&sql);

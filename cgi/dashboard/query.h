@@ -20,6 +20,8 @@
 #include "period.h"
 #include "tz.h"
 
+struct mem;
+
 struct qsite {
 	long long	 id;
 	const struct tz	*tz;
@@ -33,6 +35,8 @@ struct qctx {
 	const struct goal_ref	*goals;	/* the site's goals, for goal filters */
 	size_t			 ngoals;
 	const char		*prop_key;	/* DIM_PROP breakdowns: only this key; NULL for all */
+	struct mem		*mem;	/* the column store (mem.h); NULL: SQL only */
+	const char		*tzname;	/* the site's timezone, for mem */
 };
 
 enum sort {

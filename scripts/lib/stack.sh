@@ -206,14 +206,14 @@ stop_mariadb() {
 # empty SOCKET makes the collector serve the listening socket it finds on
 # fd 0, as mod_fcgid starts it.
 conf_text() {
-	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 rate_api=600 noop=0 how
+	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 rate_api=600 noop=0 mem_sync=0 how
 	# The collector under mod_fcgid (no socket) has no use for the key.
 	local key=${SECRET_KEY:-}
 	[[ -n $socket ]] || key=
 	case $INST in
 	up)
 		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
-	test) rate_site=600000 rate_client=100000000 rate_api=100000 ;;
+	test) rate_site=600000 rate_client=100000000 rate_api=100000 mem_sync=1 ;;
 	bench) rate_site=100000000 rate_client=100000000 rate_api=100000 noop=1 ;;
 	esac
 	how="FastCGI on a unix socket, behind nginx"
@@ -231,8 +231,12 @@ conf_text() {
 		base_url = $BASE_URL
 		# Account program (FastCGI on a unix socket, behind nginx)
 		account_socket = $ACCOUNT_SOCK
-		# Dashboard program (FastCGI on a unix socket, behind nginx)
+		# Dashboard program (FastCGI on a unix socket, behind nginx) and its
+		# column store of closed days (MiB; 0 off); sync loads a site in the
+		# request that first asks (the tests), else in the background
 		dashboard_socket = $DASHBOARD_SOCK
+		dashboard_memory_mb = 2048
+		dashboard_memory_sync = $mem_sync
 		templates_dir = $ROOT/templates
 		# Collector ($how)
 		collect_socket = $socket
@@ -346,10 +350,12 @@ stop_collector() {
 
 # ---------------------------------------------------------- account program
 
-# start_fcgi NAME BIN SOCK PIDFILE PAT: start (or restart when its binary,
-# the config or the templates changed) one FastCGI program on its socket.
+# start_fcgi NAME BIN SOCK PIDFILE PAT [ARGS...]: start (or restart when its
+# binary, the config or the templates changed) one FastCGI program on its
+# socket, with ARGS after its -c option.
 start_fcgi() {
 	local name=$1 bin=$2 sock=$3 pidfile=$4 pat=$5 pid i restart=
+	shift 5
 	if pid=$(pidfile_ours "$pidfile" "$pat"); then
 		if [[ $bin -nt $pidfile ]]; then
 			restart="the binary was rebuilt"
@@ -367,7 +373,7 @@ start_fcgi() {
 		stop_pid "trackr-$name" "$pidfile" "$pat" 30
 	fi
 	rm -f "$pidfile" "$sock"
-	daemon "$bin" -c "$CONF" >>"$LOGDIR/$name.log" 2>&1 </dev/null &
+	daemon "$bin" -c "$CONF" "$@" >>"$LOGDIR/$name.log" 2>&1 </dev/null &
 	pid=$!
 	printf '%s\n' "$pid" >"$pidfile"
 	for ((i = 0; i < 300; i++)); do
@@ -393,9 +399,10 @@ stop_account() {
 	stop_pid trackr-account "$ACCOUNT_PID" "$ACCOUNT_PAT" 30
 }
 
+# start_dashboard [ARGS...]: e.g. -M 0, the column store off (SQL alone).
 start_dashboard() {
-	step "dashboard program"
-	start_fcgi dashboard "$DASHBOARD_BIN" "$DASHBOARD_SOCK" "$DASHBOARD_PID" "$DASHBOARD_PAT"
+	step "dashboard program${1:+ ($*)}"
+	start_fcgi dashboard "$DASHBOARD_BIN" "$DASHBOARD_SOCK" "$DASHBOARD_PID" "$DASHBOARD_PAT" "$@"
 }
 
 stop_dashboard() {

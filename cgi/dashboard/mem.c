@@ -1,0 +1,931 @@
+/*
+ * mem: see mem.h.  Layout of a snapshot: visits sorted by (local day,
+ * visitor id), so a period of days is one index range and the visits of
+ * one visitor-day are consecutive, which makes every distinct count a
+ * comparison with the previous visit's.  Dimension values are numbers
+ * into per-dimension dictionaries (pages, entry and exit pages share
+ * one); the pages of visit i are pv_page[pv_off[i] .. pv_off[i + 1]).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+
+/* The session dimensions held as columns, in column order. */
+static const enum dim sdims[] = {
+	DIM_ENTRY, DIM_EXIT, DIM_SOURCE, DIM_REFERRER, DIM_UTM_SOURCE, DIM_UTM_MEDIUM,
+	DIM_UTM_CAMPAIGN, DIM_UTM_TERM, DIM_UTM_CONTENT, DIM_COUNTRY, DIM_DEVICE,
+	DIM_BROWSER, DIM_BROWSER_VERSION, DIM_OS, DIM_OS_VERSION, DIM_SCREEN,
+};
+#define NSD	(sizeof(sdims) / sizeof(sdims[0]))
+
+#define SITES_MAX	256	/* sites a process keeps track of */
+#define U16(x)		((x) > 65535 ? 65535 : (uint16_t)(x))
+
+/* Strings <-> dense ids, with a hash index. */
+struct dict {
+	char		**s;
+	uint32_t	 *len;
+	uint32_t	  n, cap;
+	uint32_t	 *slot;	/* id + 1; 0 empty */
+	uint32_t	  nslot;
+	size_t		  bytes;
+};
+
+struct memsite {
+	long long	 site;
+	char		*tzname;
+	long		 first, last;	/* local days held */
+	size_t		 n;		/* visits */
+	int32_t		*day;		/* local day */
+	uint32_t	*start;		/* UTC seconds */
+	uint32_t	*vd;		/* visitor-day number, non-decreasing */
+	uint32_t	*dur;		/* seconds */
+	uint16_t	*pv, *ev, *inter;
+	uint32_t	*col[NSD];
+	uint32_t	*pv_off;	/* n + 1 */
+	uint32_t	*pv_page;
+	struct dict	 dict[NSD + 1];	/* per column; the last: pages (entry, exit use it too) */
+	size_t		 bytes;
+	int		 refs;		/* readers, and 1 while current */
+};
+
+struct entry {
+	long long		 site;
+	char			*tzname;
+	long			 want;		/* last closed day asked for */
+	struct memsite		*snap;
+	int			 queued, loading, failed;
+	time_t			 used, failed_at;
+};
+
+struct mem {
+	const struct conf	*conf;
+	size_t			 budget, used;
+	int			 sync, stop;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 wake;
+	pthread_t		 loader;
+	int			 started;
+	struct db		*db;		/* the loader's (or, sync, the first asker's) */
+	pthread_mutex_t		 dblock;
+	struct entry		 e[SITES_MAX];
+	size_t			 ne;
+};
+
+/* ------------------------------------------------------------ dicts */
+
+static uint32_t
+hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+dict_grow(struct dict *d)
+{
+	uint32_t i, k, mask;
+
+	free(d->slot);
+	d->nslot = d->nslot ? d->nslot * 2 : 1024;
+	d->slot = xcalloc(d->nslot, sizeof(*d->slot));
+	mask = d->nslot - 1;
+	for (i = 0; i < d->n; i++) {
+		k = hash(d->s[i], d->len[i]) & mask;
+		while (d->slot[k])
+			k = (k + 1) & mask;
+		d->slot[k] = i + 1;
+	}
+}
+
+/* The id of s, or UINT32_MAX when add is 0 and s is not there. */
+static uint32_t
+dict_id(struct dict *d, const char *s, size_t n, int add)
+{
+	uint32_t k, mask, id;
+
+	/* Lookups (add 0) run on shared snapshots: they must never write. */
+	if (d->nslot == 0 && !add)
+		return UINT32_MAX;
+	if (d->nslot == 0 || (add && (d->n + 1) * 2 > d->nslot))
+		dict_grow(d);
+	mask = d->nslot - 1;
+	for (k = hash(s, n) & mask; d->slot[k]; k = (k + 1) & mask) {
+		id = d->slot[k] - 1;
+		if (d->len[id] == n && memcmp(d->s[id], s, n) == 0)
+			return id;
+	}
+	if (!add)
+		return UINT32_MAX;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->s = xrealloc(d->s, d->cap * sizeof(*d->s));
+		d->len = xrealloc(d->len, d->cap * sizeof(*d->len));
+	}
+	id = d->n++;
+	d->s[id] = xstrndup(s, n);
+	d->len[id] = (uint32_t)n;
+	d->slot[k] = id + 1;
+	d->bytes += n + 1 + sizeof(char *) + 2 * sizeof(uint32_t);
+	return id;
+}
+
+static void
+dict_free(struct dict *d)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->s[i]);
+	free(d->s);
+	free(d->len);
+	free(d->slot);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The dictionary of a dimension's values, or NULL when it has no column. */
+static struct dict *
+dict_of(struct memsite *m, enum dim dim)
+{
+	size_t i;
+
+	if (dim == DIM_PAGE || dim == DIM_ENTRY || dim == DIM_EXIT)
+		return &m->dict[NSD];
+	for (i = 0; i < NSD; i++)
+		if (sdims[i] == dim)
+			return &m->dict[i];
+	return NULL;
+}
+
+static int
+col_of(enum dim dim)
+{
+	size_t i;
+
+	for (i = 0; i < NSD; i++)
+		if (sdims[i] == dim)
+			return (int)i;
+	return -1;
+}
+
+/* --------------------------------------------------------- snapshots */
+
+static void
+snap_free(struct memsite *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	free(m->tzname);
+	free(m->day);
+	free(m->start);
+	free(m->vd);
+	free(m->dur);
+	free(m->pv);
+	free(m->ev);
+	free(m->inter);
+	for (i = 0; i < NSD; i++)
+		free(m->col[i]);
+	free(m->pv_off);
+	free(m->pv_page);
+	for (i = 0; i <= NSD; i++)
+		dict_free(&m->dict[i]);
+	free(m);
+}
+
+/* A visit while loading, before sorting. */
+struct raw {
+	int32_t		 day;
+	uint32_t	 start, dur;
+	uint64_t	 visitor, id;
+	uint16_t	 pv, ev, inter;
+	uint32_t	 col[NSD];
+};
+
+static int
+raw_cmp(const void *a, const void *b)
+{
+	const struct raw *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->visitor != y->visitor)
+		return x->visitor < y->visitor ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Visit ids to visit numbers, open addressing. */
+struct idmap {
+	uint64_t	*key;
+	uint32_t	*val;
+	size_t		 mask;
+};
+
+static void
+idmap_init(struct idmap *m, size_t n)
+{
+	size_t cap = 1024;
+
+	while (cap < n * 2)
+		cap *= 2;
+	m->key = xcalloc(cap, sizeof(*m->key));
+	m->val = xcalloc(cap, sizeof(*m->val));
+	m->mask = cap - 1;
+}
+
+static size_t
+idmap_slot(const struct idmap *m, uint64_t id)
+{
+	size_t k = (size_t)((id * 0x9e3779b97f4a7c15ull) >> 20) & m->mask;
+
+	while (m->key[k] != 0 && m->key[k] != id)
+		k = (k + 1) & m->mask;
+	return k;
+}
+
+static uint64_t
+col_u64(const struct db_res *r, unsigned i)
+{
+	const char *v = db_col(r, i, NULL);
+
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/*
+ * Load the visits of site that started on local days [first, last] and
+ * their page views.  NULL (logged) on error.
+ */
+static struct memsite *
+snap_load(struct db *db, long long site, const char *tzname, long first, long last)
+{
+	const struct tz *tz = tz_get(tzname);
+	struct memsite *m = NULL;
+	struct raw *v = NULL;
+	size_t n = 0, cap = 0, i, k, npairs = 0, paircap = 0;
+	uint32_t *pairs = NULL, *cnt = NULL;	/* (visit, page) */
+	struct idmap ids = { NULL, NULL, 0 };
+	struct buf sql = BUF_INIT;
+	struct db_args a = DB_ARGS_INIT;
+	MYSQL_STMT *st = NULL;
+	struct db_res r;
+	long long from, to;
+	const char *p;
+	size_t len;
+	int row = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (tz == NULL)
+		return NULL;
+	m = xcalloc(1, sizeof(*m));
+	m->site = site;
+	m->tzname = xstrdup(tzname);
+	m->first = first;
+	m->last = last;
+	from = tz_day_start(tz, first);
+	to = tz_day_start(tz, last + 1);
+
+	buf_adds(&sql, "SELECT UNIX_TIMESTAMP(s.started_at), s.visitor_id, "
+	    "TIMESTAMPDIFF(SECOND, s.started_at, s.last_seen), s.pageviews, s.events, "
+	    "s.interactions, s.id");
+	for (i = 0; i < NSD; i++)
+		buf_addf(&sql, ", %s", dims[sdims[i]].expr);
+	buf_adds(&sql, " FROM sessions s WHERE s.site_id = ? AND s.started_at >= ? "
+	    "AND s.started_at < ?");
+	db_arg_int(&a, site);
+	db_arg_time_ms(&a, from * 1000);
+	db_arg_time_ms(&a, to * 1000);
+	if ((st = db_prepare(db, sql.ptr)) == NULL || db_select(db, st, &a, &r) == -1)
+		goto fail;
+	while ((row = db_fetch(&r)) == 1) {
+		struct raw *x;
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		x = &v[n++];
+		x->start = (uint32_t)db_col_int(&r, 0, 0);
+		x->day = (int32_t)tz_local_day(tz, x->start);
+		x->visitor = col_u64(&r, 1);
+		x->dur = (uint32_t)db_col_int(&r, 2, 0);
+		x->pv = U16(db_col_int(&r, 3, 0));
+		x->ev = U16(db_col_int(&r, 4, 0));
+		x->inter = U16(db_col_int(&r, 5, 0));
+		x->id = col_u64(&r, 6);
+		for (i = 0; i < NSD; i++) {
+			p = db_col(&r, 7 + (unsigned)i, &len);
+			x->col[i] = dict_id(dict_of(m, sdims[i]), p ? p : "", p ? len : 0, 1);
+		}
+	}
+	db_res_free(&r);
+	mysql_stmt_close(st);
+	st = NULL;
+	if (row == -1)
+		goto fail;
+	qsort(v, n, sizeof(*v), raw_cmp);
+
+	m->n = n;
+	m->day = xcalloc(n + 1, sizeof(*m->day));
+	m->start = xcalloc(n + 1, sizeof(*m->start));
+	m->vd = xcalloc(n + 1, sizeof(*m->vd));
+	m->dur = xcalloc(n + 1, sizeof(*m->dur));
+	m->pv = xcalloc(n + 1, sizeof(*m->pv));
+	m->ev = xcalloc(n + 1, sizeof(*m->ev));
+	m->inter = xcalloc(n + 1, sizeof(*m->inter));
+	for (i = 0; i < NSD; i++)
+		m->col[i] = xcalloc(n + 1, sizeof(*m->col[i]));
+	idmap_init(&ids, n);
+	for (i = 0; i < n; i++) {
+		m->day[i] = v[i].day;
+		m->start[i] = v[i].start;
+		m->vd[i] = i == 0 ? 0 : m->vd[i - 1] +
+		    (v[i].day != v[i - 1].day || v[i].visitor != v[i - 1].visitor);
+		m->dur[i] = v[i].dur;
+		m->pv[i] = v[i].pv;
+		m->ev[i] = v[i].ev;
+		m->inter[i] = v[i].inter;
+		for (k = 0; k < NSD; k++)
+			m->col[k][i] = v[i].col[k];
+		k = idmap_slot(&ids, v[i].id);
+		ids.key[k] = v[i].id;
+		ids.val[k] = (uint32_t)i;
+	}
+	free(v);
+	v = NULL;
+
+	/*
+	 * Page views of those visits: by time, up to a day after the last
+	 * start (a visit longer than that loses its later page views here).
+	 */
+	buf_reset(&sql);
+	db_args_reset(&a);
+	buf_adds(&sql, "SELECT session_id, pathname FROM events WHERE site_id = ? "
+	    "AND ts >= ? AND ts < ? AND name = 'pageview'");
+	db_arg_int(&a, site);
+	db_arg_time_ms(&a, from * 1000);
+	db_arg_time_ms(&a, (to + 86400) * 1000);
+	if ((st = db_prepare(db, sql.ptr)) == NULL || db_select(db, st, &a, &r) == -1)
+		goto fail;
+	while ((row = db_fetch(&r)) == 1) {
+		uint64_t id = col_u64(&r, 0);
+
+		if (n == 0)
+			continue;
+		k = idmap_slot(&ids, id);
+		if (ids.key[k] != id)
+			continue;	/* a visit outside the days held */
+		if (npairs + 2 > paircap) {
+			paircap = paircap ? paircap * 2 : 8192;
+			pairs = xrealloc(pairs, paircap * sizeof(*pairs));
+		}
+		p = db_col(&r, 1, &len);
+		pairs[npairs++] = ids.val[k];
+		pairs[npairs++] = dict_id(&m->dict[NSD], p ? p : "", p ? len : 0, 1);
+	}
+	db_res_free(&r);
+	mysql_stmt_close(st);
+	st = NULL;
+	if (row == -1)
+		goto fail;
+
+	/* Counting sort of the pairs by visit. */
+	m->pv_off = xcalloc(n + 1, sizeof(*m->pv_off));
+	m->pv_page = xcalloc(npairs / 2 + 1, sizeof(*m->pv_page));
+	cnt = xcalloc(n + 1, sizeof(*cnt));
+	for (i = 0; i < npairs; i += 2)
+		cnt[pairs[i]]++;
+	for (i = 0; i < n; i++)
+		m->pv_off[i + 1] = m->pv_off[i] + cnt[i];
+	memcpy(cnt, m->pv_off, n * sizeof(*cnt));
+	for (i = 0; i < npairs; i += 2)
+		m->pv_page[cnt[pairs[i]]++] = pairs[i + 1];
+
+	m->bytes = sizeof(*m) + (n + 1) * (4 * sizeof(uint32_t) + sizeof(int32_t) +
+	    3 * sizeof(uint16_t) + NSD * sizeof(uint32_t)) + (npairs / 2 + 1) * sizeof(uint32_t);
+	for (i = 0; i <= NSD; i++)
+		m->bytes += m->dict[i].bytes + m->dict[i].nslot * sizeof(uint32_t);
+	free(cnt);
+	free(pairs);
+	free(ids.key);
+	free(ids.val);
+	buf_release(&sql);
+	db_args_free(&a);
+	return m;
+fail:
+	log_err("site %lld: could not load its visits", site);
+	db_res_free(&r);
+	if (st != NULL)
+		mysql_stmt_close(st);
+	free(v);
+	free(cnt);
+	free(pairs);
+	free(ids.key);
+	free(ids.val);
+	snap_free(m);
+	buf_release(&sql);
+	db_args_free(&a);
+	return NULL;
+}
+
+/* ------------------------------------------------------------- store */
+
+static void
+release_locked(struct mem *s, struct memsite *m)
+{
+	if (m != NULL && --m->refs == 0) {
+		s->used -= m->bytes;
+		snap_free(m);
+	}
+}
+
+/* Load (or reload) entry e; called with the lock held, which it drops meanwhile. */
+static void
+load_entry(struct mem *s, struct entry *e)
+{
+	struct memsite *m;
+	long long site = e->site;
+	char *tzname = xstrdup(e->tzname);
+	long want = e->want, first = 0;
+	struct db_res r;
+	MYSQL_STMT *st;
+	struct db_args a = DB_ARGS_INIT;
+	struct timespec t0, t1;
+
+	e->loading = 1;
+	e->queued = 0;
+	pthread_mutex_unlock(&s->lock);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_mutex_lock(&s->dblock);
+	m = NULL;
+	if (db_ensure(s->db) == 0 &&
+	    (st = db_prepare(s->db, "SELECT UNIX_TIMESTAMP(MIN(started_at)) FROM sessions "
+	    "WHERE site_id = ?")) != NULL) {
+		db_arg_int(&a, site);
+		memset(&r, 0, sizeof(r));
+		if (db_select(s->db, st, &a, &r) == 0 && db_fetch(&r) == 1 &&
+		    db_col(&r, 0, NULL) != NULL && tz_get(tzname) != NULL) {
+			first = tz_local_day(tz_get(tzname), db_col_int(&r, 0, 0));
+			db_res_free(&r);
+			mysql_stmt_close(st);
+			st = NULL;
+			m = snap_load(s->db, site, tzname, first, want);
+		} else {
+			/* No visit at all: an empty snapshot. */
+			db_res_free(&r);
+			mysql_stmt_close(st);
+			st = NULL;
+			m = xcalloc(1, sizeof(*m));
+			m->site = site;
+			m->tzname = xstrdup(tzname);
+			m->first = want + 1;
+			m->last = want;
+			m->pv_off = xcalloc(1, sizeof(*m->pv_off));
+			m->bytes = sizeof(*m);
+		}
+	}
+	pthread_mutex_unlock(&s->dblock);
+	db_args_free(&a);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	pthread_mutex_lock(&s->lock);
+	e->loading = 0;
+	if (m == NULL) {
+		e->failed = 1;
+		e->failed_at = time(NULL);
+	} else if (s->used - (e->snap ? e->snap->bytes : 0) + m->bytes > s->budget) {
+		log_warn("site %lld: %zu visits need %zu MiB, over the memory budget; "
+		    "its reports come from the database", site, m->n, m->bytes >> 20);
+		e->failed = 1;
+		e->failed_at = time(NULL);
+		snap_free(m);
+	} else {
+		log_info("site %lld: %zu visits of %ld days in memory (%zu MiB) in %.1f s",
+		    site, m->n, m->last - m->first + 1, m->bytes >> 20,
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		s->used += m->bytes;
+		m->refs = 1;
+		release_locked(s, e->snap);
+		e->snap = m;
+	}
+	free(tzname);
+}
+
+static void *
+loader_main(void *arg)
+{
+	struct mem *s = arg;
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		for (i = 0; i < s->ne && !s->e[i].queued; i++)
+			;
+		if (i == s->ne) {
+			pthread_cond_wait(&s->wake, &s->lock);
+			continue;
+		}
+		load_entry(s, &s->e[i]);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+struct mem *
+mem_new(const struct conf *conf, size_t budget, int sync)
+{
+	struct mem *s = xcalloc(1, sizeof(*s));
+
+	s->conf = conf;
+	s->budget = budget;
+	s->sync = sync;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->dblock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	if ((s->db = db_open(conf, NULL, 0, 1)) == NULL) {
+		mem_free(s);
+		return NULL;
+	}
+	/* Whole days as they were committed; no locks on the visits read. */
+	{
+		static const char *const on[] = {
+			"SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+		};
+		db_on_connect(s->db, on, 1);
+	}
+	if (!sync) {
+		if (pthread_create(&s->loader, NULL, loader_main, s) != 0) {
+			log_err("pthread_create failed");
+			mem_free(s);
+			return NULL;
+		}
+		s->started = 1;
+	}
+	return s;
+}
+
+void
+mem_free(struct mem *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	if (s->started)
+		pthread_join(s->loader, NULL);
+	for (i = 0; i < s->ne; i++) {
+		release_locked(s, s->e[i].snap);
+		free(s->e[i].tzname);
+	}
+	db_close(s->db);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->dblock);
+	free(s);
+}
+
+const struct memsite *
+mem_get(struct mem *s, long long site, const char *tzname, long last_closed)
+{
+	struct entry *e = NULL;
+	struct memsite *m = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->ne; i++)
+		if (s->e[i].site == site) {
+			e = &s->e[i];
+			break;
+		}
+	if (e == NULL && s->ne < SITES_MAX) {
+		e = &s->e[s->ne++];
+		memset(e, 0, sizeof(*e));
+		e->site = site;
+		e->tzname = xstrdup(tzname);
+	}
+	if (e == NULL)
+		goto out;
+	e->used = time(NULL);
+	/* A failed load is tried again after a while (the database may be back). */
+	if (e->failed && e->used - e->failed_at > 300)
+		e->failed = 0;
+	/* A new timezone makes every day another: drop the snapshot. */
+	if (strcmp(e->tzname, tzname) != 0) {
+		free(e->tzname);
+		e->tzname = xstrdup(tzname);
+		release_locked(s, e->snap);
+		e->snap = NULL;
+		e->failed = 0;
+	}
+	if (e->snap != NULL && e->snap->last == last_closed) {
+		m = e->snap;
+	} else if (!e->failed || e->want != last_closed) {
+		if (e->want != last_closed)
+			e->failed = 0;
+		e->want = last_closed;
+		if (!e->loading && !e->failed) {
+			if (s->sync)
+				load_entry(s, e);
+			else {
+				e->queued = 1;
+				pthread_cond_signal(&s->wake);
+			}
+		}
+		/* An older snapshot still answers the days it holds. */
+		m = e->snap != NULL && e->snap->last <= last_closed ? e->snap : NULL;
+	}
+	if (m != NULL)
+		m->refs++;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return m;
+}
+
+void
+mem_release(struct mem *s, const struct memsite *m)
+{
+	if (m == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	release_locked(s, (struct memsite *)m);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+mem_days(const struct memsite *m, long *first, long *last)
+{
+	*first = m->first;
+	*last = m->last;
+}
+
+size_t
+mem_bytes(const struct memsite *m)
+{
+	return m->bytes;
+}
+
+size_t
+mem_visits(const struct memsite *m)
+{
+	return m->n;
+}
+
+/* ----------------------------------------------------------- queries */
+
+int
+mem_supports(const struct filters *f, enum dim dim)
+{
+	size_t i;
+
+	if (dim != DIM_TOTAL && dim != DIM_PAGE && col_of(dim) < 0)
+		return 0;
+	for (i = 0; f != NULL && i < f->n; i++) {
+		if (f->f[i].op != OP_IS && f->f[i].op != OP_IS_NOT)
+			return 0;
+		if (f->f[i].dim != DIM_PAGE && col_of(f->f[i].dim) < 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* A filter made ready: its column (-1 for pages), its value's id. */
+struct mf {
+	int		 col;
+	uint32_t	 id;	/* UINT32_MAX: a value no visit has */
+	int		 neg;
+};
+
+struct mq {
+	const struct memsite	*m;
+	struct mf		 f[FILTER_MAX];
+	size_t			 nf;
+	int			 pages;		/* a page filter that keeps visits with the page */
+	size_t			 lo, hi;	/* visits of the days asked */
+};
+
+static void
+mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct filters *f)
+{
+	size_t i, a, b, mid;
+
+	memset(q, 0, sizeof(*q));
+	q->m = m;
+	for (i = 0; f != NULL && i < f->n; i++) {
+		struct mf *x = &q->f[q->nf++];
+		const char *v = f->f[i].value;
+
+		x->col = f->f[i].dim == DIM_PAGE ? -1 : col_of(f->f[i].dim);
+		x->neg = f->f[i].op == OP_IS_NOT;
+		x->id = dict_id(dict_of((struct memsite *)m, f->f[i].dim), v, strlen(v), 0);
+		if (x->col == -1 && !x->neg)
+			q->pages = 1;
+	}
+	/* Binary search of the day range. */
+	for (a = 0, b = m->n; a < b;) {
+		mid = a + (b - a) / 2;
+		if (m->day[mid] < from)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	q->lo = a;
+	for (b = m->n; a < b;) {
+		mid = a + (b - a) / 2;
+		if (m->day[mid] <= to)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	q->hi = a;
+}
+
+/* 1 when visit i has a page view of page id. */
+static int
+has_page(const struct memsite *m, size_t i, uint32_t id)
+{
+	uint32_t k;
+
+	for (k = m->pv_off[i]; k < m->pv_off[i + 1]; k++)
+		if (m->pv_page[k] == id)
+			return 1;
+	return 0;
+}
+
+/* 1 when a page view of page id passes the page filters (the rows SQL keeps for pages). */
+static int
+page_ok(const struct mq *q, uint32_t id)
+{
+	size_t k;
+
+	for (k = 0; k < q->nf; k++)
+		if (q->f[k].col == -1 && (q->f[k].id == id) == q->f[k].neg)
+			return 0;
+	return 1;
+}
+
+/* 1 when visit i passes every filter. */
+static int
+keep(const struct mq *q, size_t i)
+{
+	const struct memsite *m = q->m;
+	size_t k;
+	int hit;
+
+	for (k = 0; k < q->nf; k++) {
+		const struct mf *x = &q->f[k];
+
+		if (x->col >= 0)
+			hit = x->id != UINT32_MAX && m->col[x->col][i] == x->id;
+		else
+			hit = x->id != UINT32_MAX && has_page(m, i, x->id);
+		if (hit == x->neg)
+			return 0;
+	}
+	return 1;
+}
+
+/* The page views visit i counts: all, or those of the filtered pages. */
+static long long
+views(const struct mq *q, size_t i)
+{
+	const struct memsite *m = q->m;
+	uint32_t k;
+	long long n = 0;
+
+	if (!q->pages)
+		return m->pv[i];
+	for (k = m->pv_off[i]; k < m->pv_off[i + 1]; k++)
+		n += page_ok(q, m->pv_page[k]);
+	return n;
+}
+
+static void
+add_visit(const struct mq *q, size_t i, struct metrics *o)
+{
+	const struct memsite *m = q->m;
+
+	o->visits++;
+	o->pageviews += views(q, i);
+	o->bounces += m->inter[i] < 2;
+	o->duration += m->dur[i];
+	o->events += m->ev[i];
+}
+
+void
+mem_aggregate(const struct memsite *m, long from, long to, const struct filters *f,
+    struct metrics *out)
+{
+	struct mq q;
+	size_t i;
+	uint32_t last = UINT32_MAX;
+
+	memset(out, 0, sizeof(*out));
+	mq_init(&q, m, from, to, f);
+	for (i = q.lo; i < q.hi; i++) {
+		if (!keep(&q, i))
+			continue;
+		if (m->vd[i] != last)
+			out->visitors++;
+		last = m->vd[i];
+		add_visit(&q, i, out);
+	}
+}
+
+void
+mem_series(const struct memsite *m, const struct period *p, const struct tz *tz, long from,
+    long to, const struct filters *f, struct metrics *out)
+{
+	struct mq q;
+	size_t i, nb = period_buckets(p, tz);
+	uint32_t *last = xcalloc(nb ? nb : 1, sizeof(*last));
+	long b;
+
+	mq_init(&q, m, from, to, f);
+	for (i = 0; i < nb; i++)
+		last[i] = UINT32_MAX;
+	for (i = q.lo; i < q.hi; i++) {
+		if (!keep(&q, i))
+			continue;
+		if ((b = period_bucket_of(p, tz, m->start[i])) < 0 || (size_t)b >= nb)
+			continue;
+		/* Visits are grouped by visitor-day: distinct within any bucket. */
+		if (m->vd[i] != last[b])
+			out[b].visitors++;
+		last[b] = m->vd[i];
+		add_visit(&q, i, &out[b]);
+	}
+	free(last);
+}
+
+void
+mem_breakdown(const struct memsite *m, long from, long to, const struct filters *f,
+    enum dim dim, void (*fn)(void *, const char *, size_t, const struct metrics *), void *arg)
+{
+	struct dict *d = dict_of((struct memsite *)m, dim);
+	struct metrics *acc;
+	uint32_t *lastvd, *lastvisit, id, k, nv;
+	struct mq q;
+	size_t i;
+	int col = col_of(dim);
+
+	if (d == NULL)
+		return;
+	nv = d->n;
+	acc = xcalloc(nv ? nv : 1, sizeof(*acc));
+	lastvd = xcalloc(nv ? nv : 1, sizeof(*lastvd));
+	lastvisit = xcalloc(nv ? nv : 1, sizeof(*lastvisit));
+	for (k = 0; k < nv; k++)
+		lastvd[k] = lastvisit[k] = UINT32_MAX;
+	mq_init(&q, m, from, to, f);
+	for (i = q.lo; i < q.hi; i++) {
+		if (!keep(&q, i))
+			continue;
+		if (dim != DIM_PAGE) {
+			id = m->col[col][i];
+			if (m->vd[i] != lastvd[id])
+				acc[id].visitors++;
+			lastvd[id] = m->vd[i];
+			add_visit(&q, i, &acc[id]);
+			continue;
+		}
+		/* Pages: every page view kept, its visit and visitor once per page. */
+		for (k = m->pv_off[i]; k < m->pv_off[i + 1]; k++) {
+			id = m->pv_page[k];
+			if (!page_ok(&q, id))
+				continue;
+			acc[id].pageviews++;
+			acc[id].events++;
+			if (lastvisit[id] != (uint32_t)i) {
+				acc[id].visits++;
+				acc[id].bounces += m->inter[i] < 2;
+			}
+			lastvisit[id] = (uint32_t)i;
+			if (m->vd[i] != lastvd[id])
+				acc[id].visitors++;
+			lastvd[id] = m->vd[i];
+		}
+	}
+	for (k = 0; k < nv; k++)
+		if (acc[k].visits > 0)
+			fn(arg, d->s[k], d->len[k], &acc[k]);
+	free(acc);
+	free(lastvd);
+	free(lastvisit);
+}

@@ -1,0 +1,91 @@
+/*
+ * mem: the dashboard's in-memory column store of visits.
+ *
+ * A filtered report cannot come from rollups (filters combine any
+ * dimensions), and reading its visits from MariaDB costs a scan of the
+ * period's rows per query: seconds for a year.  So each dashboard
+ * process keeps, per site, the visits of its closed days (every local day
+ * before yesterday) as columns: dictionary-coded dimension values, the
+ * counters, a visitor-day number and the pages each visit viewed, sorted
+ * by (day, visitor).  A report over those days is one pass over arrays.
+ *
+ * query.c asks mem first: for a period and filters it supports
+ * (mem_supports), mem answers the days it holds and query.c reads the
+ * rest (yesterday and today) from rollups or raw rows, then merges; the
+ * numbers are the same as SQL's by construction (the same values, the
+ * same metric definitions), which the integration suite checks.
+ *
+ * A site is loaded in the background by a loader thread with its own
+ * database connection the first time it is asked for (or at once, when
+ * configured synchronous, for tests), and loaded again when its closed
+ * days moved on.  Until then, and for sites beyond the memory budget,
+ * reports come from SQL.  Snapshots are immutable and reference
+ * counted, so readers never lock against the loader.
+ */
+#ifndef TRACKR_MEM_H
+#define TRACKR_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "dash.h"
+#include "filter.h"
+#include "period.h"
+#include "tz.h"
+
+struct mem;
+struct memsite;
+
+/*
+ * The store of one process: budget bytes at most (sites past it are not
+ * loaded); sync loads a site in the asking request instead of the
+ * background.  Starts the loader thread, which connects with conf.
+ * NULL (logged) on failure.
+ */
+struct mem	*mem_new(const struct conf *conf, size_t budget, int sync);
+void		 mem_free(struct mem *);
+
+/*
+ * The snapshot of site (timezone tzname, closed days up to last_closed),
+ * referenced, or NULL when it is not in memory yet (a load is queued).
+ * A snapshot holding fewer closed days than asked for is returned while
+ * its successor loads.  Release it with mem_release().
+ */
+const struct memsite *mem_get(struct mem *, long long site, const char *tzname,
+		    long last_closed);
+void		 mem_release(struct mem *, const struct memsite *);
+
+/* The local days a snapshot holds: [*first, *last]; *last < *first when none. */
+void		 mem_days(const struct memsite *, long *first, long *last);
+/* Bytes a snapshot holds, and visits. */
+size_t		 mem_bytes(const struct memsite *);
+size_t		 mem_visits(const struct memsite *);
+
+/*
+ * 1 when filters and a breakdown by dim (DIM_TOTAL for totals and
+ * series) can be answered from memory: session dimensions and pages, with
+ * is / is_not; not contains, events, properties or goals.
+ */
+int		 mem_supports(const struct filters *, enum dim);
+
+/* Totals of the visits that started on local days [from, to]. */
+void		 mem_aggregate(const struct memsite *, long from, long to,
+		    const struct filters *, struct metrics *out);
+/*
+ * Add each visit of [from, to] into the bucket of period p it started in
+ * (out has period_buckets(p) entries; visitors are distinct per bucket).
+ */
+void		 mem_series(const struct memsite *, const struct period *p,
+		    const struct tz *, long from, long to, const struct filters *,
+		    struct metrics *out);
+/*
+ * A breakdown of [from, to] by dim: fn(arg, value, len, metrics) once
+ * per value with a visit, in no particular order.
+ */
+void		 mem_breakdown(const struct memsite *, long from, long to,
+		    const struct filters *, enum dim,
+		    void (*fn)(void *, const char *, size_t, const struct metrics *),
+		    void *arg);
+
+#endif
