@@ -50,7 +50,10 @@ struct memsite {
 	uint32_t	*col[NSD];
 	uint32_t	*pv_off;	/* n + 1 */
 	uint32_t	*pv_page;
-	struct dict	 dict[NSD + 1];	/* per column; the last: pages (entry, exit use it too) */
+	uint32_t	*ce_off;	/* custom events of visit i: ce_name[ce_off[i] .. ce_off[i + 1]) */
+	uint32_t	*ce_name;
+	/* per column; then pages (entry and exit use it too); then event names */
+	struct dict	 dict[NSD + 2];
 	size_t		 bytes;
 	int		 refs;		/* readers, and 1 while current */
 };
@@ -161,6 +164,8 @@ dict_of(struct memsite *m, enum dim dim)
 
 	if (dim == DIM_PAGE || dim == DIM_ENTRY || dim == DIM_EXIT)
 		return &m->dict[NSD];
+	if (dim == DIM_EVENT)
+		return &m->dict[NSD + 1];
 	for (i = 0; i < NSD; i++)
 		if (sdims[i] == dim)
 			return &m->dict[i];
@@ -199,7 +204,9 @@ snap_free(struct memsite *m)
 		free(m->col[i]);
 	free(m->pv_off);
 	free(m->pv_page);
-	for (i = 0; i <= NSD; i++)
+	free(m->ce_off);
+	free(m->ce_name);
+	for (i = 0; i < NSD + 2; i++)
 		dict_free(&m->dict[i]);
 	free(m);
 }
@@ -265,8 +272,74 @@ col_u64(const struct db_res *r, unsigned i)
 }
 
 /*
- * Load the visits of site that started on local days [first, last] and
- * their page views.  NULL (logged) on error.
+ * Per visit, a list of values (page views' paths, custom events' names)
+ * from sql (site, from, to bound): into dictionary d, as *off (n + 1
+ * offsets) and *val; *count the values.  0 or -1 (logged).
+ */
+static int
+load_lists(struct db *db, const struct memsite *m, const struct idmap *ids, long long site,
+    long long from, long long to, const char *sql, struct dict *d, uint32_t **off,
+    uint32_t **val, size_t *count)
+{
+	struct db_args a = DB_ARGS_INIT;
+	struct db_res r;
+	MYSQL_STMT *st;
+	uint32_t *pairs = NULL, *cnt;	/* (visit, value) */
+	size_t np = 0, cap = 0, i, k, n = m->n;
+	const char *p;
+	size_t len;
+	int row = -1;
+
+	memset(&r, 0, sizeof(r));
+	db_arg_int(&a, site);
+	db_arg_time_ms(&a, from * 1000);
+	db_arg_time_ms(&a, to * 1000);
+	if ((st = db_prepare(db, sql)) != NULL && db_select(db, st, &a, &r) == 0) {
+		while ((row = db_fetch(&r)) == 1) {
+			uint64_t id = col_u64(&r, 0);
+
+			if (n == 0)
+				continue;
+			k = idmap_slot(ids, id);
+			if (ids->key[k] != id)
+				continue;	/* a visit outside the days held */
+			if (np + 2 > cap) {
+				cap = cap ? cap * 2 : 8192;
+				pairs = xrealloc(pairs, cap * sizeof(*pairs));
+			}
+			p = db_col(&r, 1, &len);
+			pairs[np++] = ids->val[k];
+			pairs[np++] = dict_id(d, p ? p : "", p ? len : 0, 1);
+		}
+	}
+	db_res_free(&r);
+	if (st != NULL)
+		mysql_stmt_close(st);
+	db_args_free(&a);
+	if (row == -1) {
+		free(pairs);
+		return -1;
+	}
+	/* A counting sort of the pairs by visit. */
+	*off = xcalloc(n + 1, sizeof(**off));
+	*val = xcalloc(np / 2 + 1, sizeof(**val));
+	cnt = xcalloc(n + 1, sizeof(*cnt));
+	for (i = 0; i < np; i += 2)
+		cnt[pairs[i]]++;
+	for (i = 0; i < n; i++)
+		(*off)[i + 1] = (*off)[i] + cnt[i];
+	memcpy(cnt, *off, n * sizeof(*cnt));
+	for (i = 0; i < np; i += 2)
+		(*val)[cnt[pairs[i]]++] = pairs[i + 1];
+	*count = np / 2;
+	free(cnt);
+	free(pairs);
+	return 0;
+}
+
+/*
+ * Load the visits of site that started on local days [first, last],
+ * their page views and custom events.  NULL (logged) on error.
  */
 static struct memsite *
 snap_load(struct db *db, long long site, const char *tzname, long first, long last)
@@ -274,8 +347,7 @@ snap_load(struct db *db, long long site, const char *tzname, long first, long la
 	const struct tz *tz = tz_get(tzname);
 	struct memsite *m = NULL;
 	struct raw *v = NULL;
-	size_t n = 0, cap = 0, i, k, npairs = 0, paircap = 0;
-	uint32_t *pairs = NULL, *cnt = NULL;	/* (visit, page) */
+	size_t n = 0, cap = 0, i, k, npv = 0, nce = 0;
 	struct idmap ids = { NULL, NULL, 0 };
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
@@ -367,58 +439,24 @@ snap_load(struct db *db, long long site, const char *tzname, long first, long la
 	v = NULL;
 
 	/*
-	 * Page views of those visits: by time, up to a day after the last
-	 * start (a visit longer than that loses its later page views here).
+	 * Page views and custom events of those visits: by time, up to a day
+	 * after the last start (a visit longer than that loses its later
+	 * ones here).
 	 */
-	buf_reset(&sql);
-	db_args_reset(&a);
-	buf_adds(&sql, "SELECT session_id, pathname FROM events WHERE site_id = ? "
-	    "AND ts >= ? AND ts < ? AND name = 'pageview'");
-	db_arg_int(&a, site);
-	db_arg_time_ms(&a, from * 1000);
-	db_arg_time_ms(&a, (to + 86400) * 1000);
-	if ((st = db_prepare(db, sql.ptr)) == NULL || db_select(db, st, &a, &r) == -1)
-		goto fail;
-	while ((row = db_fetch(&r)) == 1) {
-		uint64_t id = col_u64(&r, 0);
-
-		if (n == 0)
-			continue;
-		k = idmap_slot(&ids, id);
-		if (ids.key[k] != id)
-			continue;	/* a visit outside the days held */
-		if (npairs + 2 > paircap) {
-			paircap = paircap ? paircap * 2 : 8192;
-			pairs = xrealloc(pairs, paircap * sizeof(*pairs));
-		}
-		p = db_col(&r, 1, &len);
-		pairs[npairs++] = ids.val[k];
-		pairs[npairs++] = dict_id(&m->dict[NSD], p ? p : "", p ? len : 0, 1);
-	}
-	db_res_free(&r);
-	mysql_stmt_close(st);
-	st = NULL;
-	if (row == -1)
+	if (load_lists(db, m, &ids, site, from, to + 86400,
+	    "SELECT session_id, pathname FROM events WHERE site_id = ? AND ts >= ? "
+	    "AND ts < ? AND name = 'pageview'", &m->dict[NSD], &m->pv_off, &m->pv_page,
+	    &npv) == -1 ||
+	    load_lists(db, m, &ids, site, from, to + 86400,
+	    "SELECT session_id, name FROM events WHERE site_id = ? AND ts >= ? "
+	    "AND ts < ? AND name NOT IN ('pageview', 'engagement')", &m->dict[NSD + 1],
+	    &m->ce_off, &m->ce_name, &nce) == -1)
 		goto fail;
 
-	/* Counting sort of the pairs by visit. */
-	m->pv_off = xcalloc(n + 1, sizeof(*m->pv_off));
-	m->pv_page = xcalloc(npairs / 2 + 1, sizeof(*m->pv_page));
-	cnt = xcalloc(n + 1, sizeof(*cnt));
-	for (i = 0; i < npairs; i += 2)
-		cnt[pairs[i]]++;
-	for (i = 0; i < n; i++)
-		m->pv_off[i + 1] = m->pv_off[i] + cnt[i];
-	memcpy(cnt, m->pv_off, n * sizeof(*cnt));
-	for (i = 0; i < npairs; i += 2)
-		m->pv_page[cnt[pairs[i]]++] = pairs[i + 1];
-
-	m->bytes = sizeof(*m) + (n + 1) * (4 * sizeof(uint32_t) + sizeof(int32_t) +
-	    3 * sizeof(uint16_t) + NSD * sizeof(uint32_t)) + (npairs / 2 + 1) * sizeof(uint32_t);
-	for (i = 0; i <= NSD; i++)
+	m->bytes = sizeof(*m) + (n + 1) * (6 * sizeof(uint32_t) + sizeof(int32_t) +
+	    3 * sizeof(uint16_t) + NSD * sizeof(uint32_t)) + (npv + nce) * sizeof(uint32_t);
+	for (i = 0; i < NSD + 2; i++)
 		m->bytes += m->dict[i].bytes + m->dict[i].nslot * sizeof(uint32_t);
-	free(cnt);
-	free(pairs);
 	free(ids.key);
 	free(ids.val);
 	buf_release(&sql);
@@ -430,8 +468,6 @@ fail:
 	if (st != NULL)
 		mysql_stmt_close(st);
 	free(v);
-	free(cnt);
-	free(pairs);
 	free(ids.key);
 	free(ids.val);
 	snap_free(m);
@@ -494,6 +530,7 @@ load_entry(struct mem *s, struct entry *e)
 			m->first = want + 1;
 			m->last = want;
 			m->pv_off = xcalloc(1, sizeof(*m->pv_off));
+			m->ce_off = xcalloc(1, sizeof(*m->ce_off));
 			m->bytes = sizeof(*m);
 		}
 	}
@@ -694,18 +731,19 @@ mem_supports(const struct filters *f, enum dim dim)
 {
 	size_t i;
 
-	if (dim != DIM_TOTAL && dim != DIM_PAGE && col_of(dim) < 0)
+	if (dim != DIM_TOTAL && dim != DIM_PAGE && dim != DIM_EVENT && col_of(dim) < 0)
 		return 0;
 	for (i = 0; f != NULL && i < f->n; i++) {
 		if (f->f[i].op != OP_IS && f->f[i].op != OP_IS_NOT)
 			return 0;
-		if (f->f[i].dim != DIM_PAGE && col_of(f->f[i].dim) < 0)
+		if (f->f[i].dim != DIM_PAGE && f->f[i].dim != DIM_EVENT &&
+		    col_of(f->f[i].dim) < 0)
 			return 0;
 	}
 	return 1;
 }
 
-/* A filter made ready: its column (-1 for pages), its value's id. */
+/* A filter made ready: its column (-1 for pages, -2 for custom events), its value's id. */
 struct mf {
 	int		 col;
 	uint32_t	 id;	/* UINT32_MAX: a value no visit has */
@@ -731,7 +769,8 @@ mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct 
 		struct mf *x = &q->f[q->nf++];
 		const char *v = f->f[i].value;
 
-		x->col = f->f[i].dim == DIM_PAGE ? -1 : col_of(f->f[i].dim);
+		x->col = f->f[i].dim == DIM_PAGE ? -1 : f->f[i].dim == DIM_EVENT ? -2 :
+		    col_of(f->f[i].dim);
 		x->neg = f->f[i].op == OP_IS_NOT;
 		x->id = dict_id(dict_of((struct memsite *)m, f->f[i].dim), v, strlen(v), 0);
 		if (x->col == -1 && !x->neg)
@@ -756,14 +795,14 @@ mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct 
 	q->hi = a;
 }
 
-/* 1 when visit i has a page view of page id. */
+/* 1 when visit i's list (page views or custom events) holds id. */
 static int
-has_page(const struct memsite *m, size_t i, uint32_t id)
+has(const uint32_t *off, const uint32_t *val, size_t i, uint32_t id)
 {
 	uint32_t k;
 
-	for (k = m->pv_off[i]; k < m->pv_off[i + 1]; k++)
-		if (m->pv_page[k] == id)
+	for (k = off[i]; k < off[i + 1]; k++)
+		if (val[k] == id)
 			return 1;
 	return 0;
 }
@@ -791,10 +830,14 @@ keep(const struct mq *q, size_t i)
 	for (k = 0; k < q->nf; k++) {
 		const struct mf *x = &q->f[k];
 
-		if (x->col >= 0)
-			hit = x->id != UINT32_MAX && m->col[x->col][i] == x->id;
+		if (x->id == UINT32_MAX)
+			hit = 0;
+		else if (x->col >= 0)
+			hit = m->col[x->col][i] == x->id;
+		else if (x->col == -1)
+			hit = has(m->pv_off, m->pv_page, i, x->id);
 		else
-			hit = x->id != UINT32_MAX && has_page(m, i, x->id);
+			hit = has(m->ce_off, m->ce_name, i, x->id);
 		if (hit == x->neg)
 			return 0;
 	}
@@ -857,13 +900,22 @@ mem_series(const struct memsite *m, const struct period *p, const struct tz *tz,
 	uint32_t *last = xcalloc(nb ? nb : 1, sizeof(*last));
 	long b;
 
+	long *byday = NULL, d;
+
 	mq_init(&q, m, from, to, f);
 	for (i = 0; i < nb; i++)
 		last[i] = UINT32_MAX;
+	/* Days and months: a visit's bucket is its day's, worked out once a day. */
+	if (p->gran != GRAN_HOUR && to >= from) {
+		byday = xcalloc((size_t)(to - from + 1), sizeof(*byday));
+		for (d = from; d <= to; d++)
+			byday[d - from] = period_bucket_of(p, tz, tz_day_start(tz, d));
+	}
 	for (i = q.lo; i < q.hi; i++) {
 		if (!keep(&q, i))
 			continue;
-		if ((b = period_bucket_of(p, tz, m->start[i])) < 0 || (size_t)b >= nb)
+		b = byday ? byday[m->day[i] - from] : period_bucket_of(p, tz, m->start[i]);
+		if (b < 0 || (size_t)b >= nb)
 			continue;
 		/* Visits are grouped by visitor-day: distinct within any bucket. */
 		if (m->vd[i] != last[b])
@@ -871,6 +923,7 @@ mem_series(const struct memsite *m, const struct period *p, const struct tz *tz,
 		last[b] = m->vd[i];
 		add_visit(&q, i, &out[b]);
 	}
+	free(byday);
 	free(last);
 }
 
@@ -884,6 +937,8 @@ mem_breakdown(const struct memsite *m, long from, long to, const struct filters 
 	struct mq q;
 	size_t i;
 	int col = col_of(dim);
+	const uint32_t *off = dim == DIM_EVENT ? m->ce_off : m->pv_off;
+	const uint32_t *val = dim == DIM_EVENT ? m->ce_name : m->pv_page;
 
 	if (d == NULL)
 		return;
@@ -897,7 +952,7 @@ mem_breakdown(const struct memsite *m, long from, long to, const struct filters 
 	for (i = q.lo; i < q.hi; i++) {
 		if (!keep(&q, i))
 			continue;
-		if (dim != DIM_PAGE) {
+		if (dim != DIM_PAGE && dim != DIM_EVENT) {
 			id = m->col[col][i];
 			if (m->vd[i] != lastvd[id])
 				acc[id].visitors++;
@@ -905,12 +960,15 @@ mem_breakdown(const struct memsite *m, long from, long to, const struct filters 
 			add_visit(&q, i, &acc[id]);
 			continue;
 		}
-		/* Pages: every page view kept, its visit and visitor once per page. */
-		for (k = m->pv_off[i]; k < m->pv_off[i + 1]; k++) {
-			id = m->pv_page[k];
-			if (!page_ok(&q, id))
+		/*
+		 * Pages (custom events): every page view kept (every event), its
+		 * visit and visitor once per page (name).
+		 */
+		for (k = off[i]; k < off[i + 1]; k++) {
+			id = val[k];
+			if (dim == DIM_PAGE && !page_ok(&q, id))
 				continue;
-			acc[id].pageviews++;
+			acc[id].pageviews += dim == DIM_PAGE;
 			acc[id].events++;
 			if (lastvisit[id] != (uint32_t)i) {
 				acc[id].visits++;

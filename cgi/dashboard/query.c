@@ -9,11 +9,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "mem.h"
 #include "query.h"
 
+#define SLOW_MS		500	/* a report query slower than this is logged */
 #define TZ_SPANS_MAX	128	/* offset changes in one period (5 years in the busiest zone) */
 #define DAY		86400
 
@@ -381,12 +383,15 @@ run(struct qctx *q, const struct buf *sql, struct db_args *a,
 {
 	MYSQL_STMT *st;
 	struct db_res r;
+	struct timespec t0, t1;
+	double ms;
 	int rc = -1, f;
 
 	if (sql->err) {
 		log_err("query text too long");
 		return -1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((st = db_prepare(q->db, sql->ptr)) == NULL)
 		return -1;
 	if (db_select(q->db, st, a, &r) == 0) {
@@ -397,6 +402,12 @@ run(struct qctx *q, const struct buf *sql, struct db_args *a,
 	}
 	db_res_free(&r);
 	mysql_stmt_close(st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (ms >= SLOW_MS)
+		log_info("slow report query, %.0f ms: %.160s", ms, sql->ptr);
+	else
+		log_debug("%.1f ms: %.160s", ms, sql->ptr);
 	return rc;
 }
 
