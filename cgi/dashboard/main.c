@@ -601,7 +601,7 @@ main(int argc, char *argv[])
 	struct app app;
 	struct server_opts so;
 	const char *path = NULL, *sock = NULL, *secret, *tdir;
-	long long threads = 0, conns, memory_mb, memory_sync, memory_arg = -1;
+	long long threads = 0, conns, memory_mb, memory_sync, memory_ttl, memory_arg = -1;
 	int ch, err = 0, level, rc = 1;
 	char *end;
 
@@ -647,6 +647,8 @@ main(int argc, char *argv[])
 	/* The column store: 0 MiB turns it off (every report from SQL). */
 	memory_mb = conf_int(&conf, "dashboard_memory_mb", 2048, 0, 1 << 20, &err);
 	memory_sync = conf_int(&conf, "dashboard_memory_sync", 0, 0, 1, &err);
+	/* Seconds today's figures may lag the database (the realtime page never does). */
+	memory_ttl = conf_int(&conf, "dashboard_memory_ttl", 15, 0, 3600, &err);
 	if (memory_arg >= 0)
 		memory_mb = memory_arg;	/* -M wins: tests run the SQL paths alone with -M 0 */
 	if (err)
@@ -677,7 +679,7 @@ main(int argc, char *argv[])
 	app.pool = db_pool_new(&conf, stmts, STMT__MAX, (int)conns);
 	app.rl_api = ratelimit_new(4096);
 	if (memory_mb > 0 && (app.mem = mem_new(&conf, (size_t)memory_mb << 20,
-	    (int)memory_sync)) == NULL)
+	    (int)memory_sync, (int)memory_ttl)) == NULL)
 		goto out;
 
 	memset(&so, 0, sizeof(so));

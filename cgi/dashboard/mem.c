@@ -60,8 +60,11 @@ struct memsite {
 
 struct entry {
 	long long		 site;
+	int			 hot;		/* the open days' snapshot, reloaded after ttl */
 	char			*tzname;
-	long			 want;		/* last closed day asked for */
+	long			 want;		/* last day asked for */
+	long			 want_first;	/* hot: first day asked for */
+	time_t			 loaded_at;
 	struct memsite		*snap;
 	int			 queued, loading, failed;
 	time_t			 used, failed_at;
@@ -71,6 +74,7 @@ struct mem {
 	const struct conf	*conf;
 	size_t			 budget, used;
 	int			 sync, stop;
+	int			 ttl;		/* seconds an open days' snapshot is used */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 wake;
 	pthread_t		 loader;
@@ -494,7 +498,8 @@ load_entry(struct mem *s, struct entry *e)
 	struct memsite *m;
 	long long site = e->site;
 	char *tzname = xstrdup(e->tzname);
-	long want = e->want, first = 0;
+	long want = e->want, first = e->want_first;
+	int hot = e->hot;
 	struct db_res r;
 	MYSQL_STMT *st;
 	struct db_args a = DB_ARGS_INIT;
@@ -507,7 +512,10 @@ load_entry(struct mem *s, struct entry *e)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&s->dblock);
 	m = NULL;
-	if (db_ensure(s->db) == 0 &&
+	if (hot) {
+		if (db_ensure(s->db) == 0)
+			m = snap_load(s->db, site, tzname, first, want);
+	} else if (db_ensure(s->db) == 0 &&
 	    (st = db_prepare(s->db, "SELECT UNIX_TIMESTAMP(MIN(started_at)) FROM sessions "
 	    "WHERE site_id = ?")) != NULL) {
 		db_arg_int(&a, site);
@@ -550,9 +558,11 @@ load_entry(struct mem *s, struct entry *e)
 		e->failed_at = time(NULL);
 		snap_free(m);
 	} else {
-		log_info("site %lld: %zu visits of %ld days in memory (%zu MiB) in %.1f s",
-		    site, m->n, m->last - m->first + 1, m->bytes >> 20,
-		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (!hot)
+			log_info("site %lld: %zu visits of %ld days in memory (%zu MiB) in %.1f s",
+			    site, m->n, m->last - m->first + 1, m->bytes >> 20,
+			    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		e->loaded_at = time(NULL);
 		s->used += m->bytes;
 		m->refs = 1;
 		release_locked(s, e->snap);
@@ -582,13 +592,14 @@ loader_main(void *arg)
 }
 
 struct mem *
-mem_new(const struct conf *conf, size_t budget, int sync)
+mem_new(const struct conf *conf, size_t budget, int sync, int ttl)
 {
 	struct mem *s = xcalloc(1, sizeof(*s));
 
 	s->conf = conf;
 	s->budget = budget;
 	s->sync = sync;
+	s->ttl = ttl;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->dblock, NULL);
 	pthread_cond_init(&s->wake, NULL);
@@ -638,16 +649,15 @@ mem_free(struct mem *s)
 	free(s);
 }
 
-const struct memsite *
-mem_get(struct mem *s, long long site, const char *tzname, long last_closed)
+/* The entry of (site, hot), made when new; the lock held.  NULL when the table is full. */
+static struct entry *
+entry_find(struct mem *s, long long site, int hot, const char *tzname)
 {
 	struct entry *e = NULL;
-	struct memsite *m = NULL;
 	size_t i;
 
-	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < s->ne; i++)
-		if (s->e[i].site == site) {
+		if (s->e[i].site == site && s->e[i].hot == hot) {
 			e = &s->e[i];
 			break;
 		}
@@ -655,10 +665,11 @@ mem_get(struct mem *s, long long site, const char *tzname, long last_closed)
 		e = &s->e[s->ne++];
 		memset(e, 0, sizeof(*e));
 		e->site = site;
+		e->hot = hot;
 		e->tzname = xstrdup(tzname);
 	}
 	if (e == NULL)
-		goto out;
+		return NULL;
 	e->used = time(NULL);
 	/* A failed load is tried again after a while (the database may be back). */
 	if (e->failed && e->used - e->failed_at > 300)
@@ -671,20 +682,66 @@ mem_get(struct mem *s, long long site, const char *tzname, long last_closed)
 		e->snap = NULL;
 		e->failed = 0;
 	}
+	return e;
+}
+
+/* Queue e's load (or, synchronous, load it now); the lock held. */
+static void
+entry_load(struct mem *s, struct entry *e)
+{
+	if (e->loading || e->failed)
+		return;
+	if (s->sync)
+		load_entry(s, e);
+	else {
+		e->queued = 1;
+		pthread_cond_signal(&s->wake);
+	}
+}
+
+const struct memsite *
+mem_get_open(struct mem *s, long long site, const char *tzname, long first, long last)
+{
+	struct entry *e;
+	struct memsite *m = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	if ((e = entry_find(s, site, 1, tzname)) == NULL)
+		goto out;
+	if (e->want_first != first || e->want != last) {
+		e->want_first = first;
+		e->want = last;
+		e->failed = 0;
+	}
+	/* Stale or of other days: load again; a stale one of these days still answers. */
+	if (e->snap == NULL || e->snap->first != first || e->snap->last != last ||
+	    time(NULL) - e->loaded_at >= s->ttl)
+		entry_load(s, e);
+	if (e->snap != NULL && e->snap->first == first && e->snap->last == last)
+		m = e->snap;
+	if (m != NULL)
+		m->refs++;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return m;
+}
+
+const struct memsite *
+mem_get(struct mem *s, long long site, const char *tzname, long last_closed)
+{
+	struct entry *e = NULL;
+	struct memsite *m = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	if ((e = entry_find(s, site, 0, tzname)) == NULL)
+		goto out;
 	if (e->snap != NULL && e->snap->last == last_closed) {
 		m = e->snap;
 	} else if (!e->failed || e->want != last_closed) {
 		if (e->want != last_closed)
 			e->failed = 0;
 		e->want = last_closed;
-		if (!e->loading && !e->failed) {
-			if (s->sync)
-				load_entry(s, e);
-			else {
-				e->queued = 1;
-				pthread_cond_signal(&s->wake);
-			}
-		}
+		entry_load(s, e);
 		/* An older snapshot still answers the days it holds. */
 		m = e->snap != NULL && e->snap->last <= last_closed ? e->snap : NULL;
 	}

@@ -9,11 +9,16 @@
  * counters, a visitor-day number and the pages each visit viewed, sorted
  * by (day, visitor).  A report over those days is one pass over arrays.
  *
+ * The open days (yesterday, which a visit across midnight may still
+ * change, and today) are a second, small snapshot per site, loaded again
+ * when it is older than a few seconds: reports lag the database by that
+ * much at most.  The realtime page reads the database itself.
+ *
  * query.c asks mem first: for a period and filters it supports
- * (mem_supports), mem answers the days it holds and query.c reads the
- * rest (yesterday and today) from rollups or raw rows, then merges; the
- * numbers are the same as SQL's by construction (the same values, the
- * same metric definitions), which the integration suite checks.
+ * (mem_supports), mem answers the days its snapshots hold and query.c
+ * reads any rest from rollups or raw rows, then merges; the numbers are
+ * the same as SQL's by construction (the same values, the same metric
+ * definitions), which the integration suite checks.
  *
  * A site is loaded in the background by a loader thread with its own
  * database connection the first time it is asked for (or at once, when
@@ -40,10 +45,11 @@ struct memsite;
 /*
  * The store of one process: budget bytes at most (sites past it are not
  * loaded); sync loads a site in the asking request instead of the
- * background.  Starts the loader thread, which connects with conf.
+ * background; ttl is how many seconds a snapshot of open days is used
+ * before it is loaded again (0: every time).  Starts the loader thread, which connects with conf.
  * NULL (logged) on failure.
  */
-struct mem	*mem_new(const struct conf *conf, size_t budget, int sync);
+struct mem	*mem_new(const struct conf *conf, size_t budget, int sync, int ttl);
 void		 mem_free(struct mem *);
 
 /*
@@ -55,6 +61,14 @@ void		 mem_free(struct mem *);
 const struct memsite *mem_get(struct mem *, long long site, const char *tzname,
 		    long last_closed);
 void		 mem_release(struct mem *, const struct memsite *);
+/*
+ * The snapshot of the open days [first, last] of site (yesterday and
+ * today), at most ttl seconds old, or NULL when there is none of those
+ * days yet (a load is queued).  A stale one is returned while the next
+ * loads.  Release it with mem_release().
+ */
+const struct memsite *mem_get_open(struct mem *, long long site, const char *tzname,
+		    long first, long last);
 
 /* The local days a snapshot holds: [*first, *last]; *last < *first when none. */
 void		 mem_days(const struct memsite *, long *first, long *last);

@@ -414,35 +414,57 @@ run(struct qctx *q, const struct buf *sql, struct db_args *a,
 /* ------------------------------------------------------- column store */
 
 /*
- * The column store's share of a report: a snapshot holding the period's
- * first days (every day up to *last), when the filters and dim allow it;
- * NULL when SQL answers it all.  *sub is then the rest of the period, for
- * SQL (sub->from_day > sub->to_day when nothing is left).
+ * The column store's share of a report: the closed days' snapshot for the
+ * period's days up to c_to, the open days' one (yesterday to tomorrow:
+ * a western visit's local "tomorrow" may already have begun) for
+ * [h_from, h_to] when it is there, and the rest of the period, for SQL, in
+ * sub (sub.from_day > sub.to_day when nothing is left).  0 when SQL
+ * answers it all (nothing is held then).
  */
-static const struct memsite *
-mem_part(struct qctx *q, const struct period *p, const struct filters *f, enum dim dim,
-    long *last, struct period *sub)
-{
-	const struct memsite *ms;
-	long first;
+struct mpart {
+	const struct memsite	*closed, *open;
+	long			 c_to, h_from, h_to;
+	struct period		 sub;
+};
 
-	if (q->mem == NULL || q->tzname == NULL || q->site->through < 1 ||
-	    !mem_supports(f, dim))
-		return NULL;
-	/* Yesterday stays with SQL: a visit across midnight still changes it. */
-	if ((ms = mem_get(q->mem, q->site->id, q->tzname, q->site->through - 1)) == NULL)
-		return NULL;
-	mem_days(ms, &first, last);
-	if (*last < p->from_day) {
-		mem_release(q->mem, ms);
-		return NULL;
+static void
+mpart_release(struct qctx *q, struct mpart *mp)
+{
+	mem_release(q->mem, mp->closed);
+	mem_release(q->mem, mp->open);
+	mp->closed = mp->open = NULL;
+}
+
+static int
+mem_part(struct qctx *q, const struct period *p, const struct filters *f, enum dim dim,
+    struct mpart *mp)
+{
+	long first, last, through = q->site->through;
+
+	memset(mp, 0, sizeof(*mp));
+	if (q->mem == NULL || q->tzname == NULL || through < 1 || !mem_supports(f, dim))
+		return 0;
+	/* Yesterday is open: a visit across midnight still changes it. */
+	if ((mp->closed = mem_get(q->mem, q->site->id, q->tzname, through - 1)) == NULL)
+		return 0;
+	mem_days(mp->closed, &first, &last);
+	mp->c_to = last < p->to_day ? last : p->to_day;	/* < from_day: none of its days */
+	mp->sub = *p;
+	mp->sub.from_day = mp->c_to >= p->from_day ? mp->c_to + 1 : p->from_day;
+	/* The open days, when no day is missing between the closed ones and them. */
+	if ((last == through - 1 || p->from_day >= through) && p->to_day >= through &&
+	    p->to_day <= through + 2 && (mp->open = mem_get_open(q->mem, q->site->id,
+	    q->tzname, through, through + 2)) != NULL) {
+		mp->h_from = p->from_day > through ? p->from_day : through;
+		mp->h_to = p->to_day;
+		mp->sub.from_day = p->to_day + 1;
 	}
-	*sub = *p;
-	if (*last > p->to_day)
-		*last = p->to_day;
-	sub->from_day = *last + 1;
-	sub->start = tz_day_start(q->site->tz, sub->from_day);
-	return ms;
+	if (mp->c_to < p->from_day && mp->open == NULL) {
+		mpart_release(q, mp);
+		return 0;
+	}
+	mp->sub.start = tz_day_start(q->site->tz, mp->sub.from_day);
+	return 1;
 }
 
 /* Values and their metrics, merged from the column store and SQL. */
@@ -590,26 +612,21 @@ static int
 mem_breakdown_rows(struct qctx *q, const struct period *p, const struct filters *f,
     enum dim dim, struct merge *g)
 {
-	const struct memsite *ms;
-	struct period sub;
+	struct mpart mp;
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
-	long last;
 	int rc = 1;
 
-	if (dim == DIM_GOAL || dim == DIM_PROP || (ms = mem_part(q, p, f, dim, &last, &sub)) == NULL)
+	if (dim == DIM_GOAL || dim == DIM_PROP || !mem_part(q, p, f, dim, &mp))
 		return 0;
-	mem_breakdown(ms, p->from_day, last, f, dim, merge_add, g);
-	mem_release(q->mem, ms);
-	if (sub.from_day <= sub.to_day) {
-		buf_adds(&sql, "SELECT v, SUM(vi), SUM(vs), SUM(pv), SUM(bo), SUM(du), SUM(ev) FROM (");
-		if (parts(q, &sub, f, dim, GROUP_VALUE, NULL, &sql, &a) == -1)
-			rc = -1;
-		else {
-			buf_adds(&sql, ") t GROUP BY v");
-			rc = run(q, &sql, &a, row_merge, g) == -1 ? -1 : 1;
-		}
-	}
+	mem_breakdown(mp.closed, p->from_day, mp.c_to, f, dim, merge_add, g);
+	if (mp.open != NULL)
+		mem_breakdown(mp.open, mp.h_from, mp.h_to, f, dim, merge_add, g);
+	mpart_release(q, &mp);
+	/* The parts come grouped by value already; merge_add sums across them. */
+	if (mp.sub.from_day <= mp.sub.to_day)
+		rc = parts(q, &mp.sub, f, dim, GROUP_VALUE, NULL, &sql, &a) == -1 ? -1 :
+		    run(q, &sql, &a, row_merge, g) == -1 ? -1 : 1;
 	buf_release(&sql);
 	db_args_free(&a);
 	return rc;
@@ -652,19 +669,21 @@ q_aggregate(struct qctx *q, const struct period *p, const struct filters *f,
 {
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
-	const struct memsite *ms;
-	struct period sub;
+	struct mpart mp;
 	struct metrics m;
-	long last;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((ms = mem_part(q, p, f, DIM_TOTAL, &last, &sub)) != NULL) {
-		mem_aggregate(ms, p->from_day, last, f, out);
-		mem_release(q->mem, ms);
-		if (sub.from_day > sub.to_day)
+	if (mem_part(q, p, f, DIM_TOTAL, &mp)) {
+		mem_aggregate(mp.closed, p->from_day, mp.c_to, f, out);
+		if (mp.open != NULL) {
+			mem_aggregate(mp.open, mp.h_from, mp.h_to, f, &m);
+			add_metrics(out, &m);
+		}
+		mpart_release(q, &mp);
+		if (mp.sub.from_day > mp.sub.to_day)
 			return 0;
-		p = &sub;
+		p = &mp.sub;
 	}
 	memset(&m, 0, sizeof(m));
 	if (breakdown_sql(q, p, f, DIM_TOTAL, NULL, &sql, &a) == 0 &&
@@ -828,19 +847,19 @@ q_series(struct qctx *q, const struct period *p, const struct filters *f, struct
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct series s = { q, p, out, period_buckets(p, q->site->tz) };
-	const struct memsite *ms;
-	struct period sub;
+	struct mpart mp;
 	const struct period *rest = p;
-	long last;
 	int rc = -1;
 
 	memset(out, 0, s.n * sizeof(*out));
-	if ((ms = mem_part(q, p, f, DIM_TOTAL, &last, &sub)) != NULL) {
-		mem_series(ms, p, q->site->tz, p->from_day, last, f, out);
-		mem_release(q->mem, ms);
-		if (sub.from_day > sub.to_day)
+	if (mem_part(q, p, f, DIM_TOTAL, &mp)) {
+		mem_series(mp.closed, p, q->site->tz, p->from_day, mp.c_to, f, out);
+		if (mp.open != NULL)
+			mem_series(mp.open, p, q->site->tz, mp.h_from, mp.h_to, f, out);
+		mpart_release(q, &mp);
+		if (mp.sub.from_day > mp.sub.to_day)
 			return 0;
-		rest = &sub;
+		rest = &mp.sub;
 	}
 	/* Buckets are the whole period's; the rows only the rest's. */
 	if (parts(q, rest, f, DIM_TOTAL, p->gran == GRAN_HOUR ? GROUP_HOUR : GROUP_DAY, NULL,

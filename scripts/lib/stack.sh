@@ -206,14 +206,14 @@ stop_mariadb() {
 # empty SOCKET makes the collector serve the listening socket it finds on
 # fd 0, as mod_fcgid starts it.
 conf_text() {
-	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 rate_api=600 noop=0 mem_sync=0 how
+	local socket=$1 threads=$2 geoip= rate_site=60000 rate_client=600 rate_api=600 noop=0 mem_sync=0 mem_ttl=15 how
 	# The collector under mod_fcgid (no socket) has no use for the key.
 	local key=${SECRET_KEY:-}
 	[[ -n $socket ]] || key=
 	case $INST in
 	up)
 		[[ -f $ROOT/var/GeoLite2-Country.mmdb ]] && geoip=$ROOT/var/GeoLite2-Country.mmdb ;;
-	test) rate_site=600000 rate_client=100000000 rate_api=100000 mem_sync=1 ;;
+	test) rate_site=600000 rate_client=100000000 rate_api=100000 mem_sync=1 mem_ttl=0 ;;
 	bench) rate_site=100000000 rate_client=100000000 rate_api=100000 noop=1 ;;
 	esac
 	how="FastCGI on a unix socket, behind nginx"
@@ -237,6 +237,8 @@ conf_text() {
 		dashboard_socket = $DASHBOARD_SOCK
 		dashboard_memory_mb = 2048
 		dashboard_memory_sync = $mem_sync
+		# seconds today's figures may lag the database (tests: none)
+		dashboard_memory_ttl = $mem_ttl
 		templates_dir = $ROOT/templates
 		# Collector ($how)
 		collect_socket = $socket
