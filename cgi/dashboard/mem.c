@@ -332,7 +332,8 @@ load_lists(struct db *db, const struct memsite *m, const struct idmap *ids, long
 		cnt[pairs[i]]++;
 	for (i = 0; i < n; i++)
 		(*off)[i + 1] = (*off)[i] + cnt[i];
-	memcpy(cnt, *off, n * sizeof(*cnt));
+	if (n > 0)
+		memcpy(cnt, *off, n * sizeof(*cnt));
 	for (i = 0; i < np; i += 2)
 		(*val)[cnt[pairs[i]]++] = pairs[i + 1];
 	*count = np / 2;
@@ -411,7 +412,8 @@ snap_load(struct db *db, long long site, const char *tzname, long first, long la
 	st = NULL;
 	if (row == -1)
 		goto fail;
-	qsort(v, n, sizeof(*v), raw_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), raw_cmp);
 
 	m->n = n;
 	m->day = xcalloc(n + 1, sizeof(*m->day));

@@ -638,7 +638,8 @@ merge_sort(struct merge *g, enum sort s, int desc)
 {
 	cmp_sort = s >= SORT__MAX ? SORT_VISITORS : s;
 	cmp_desc = desc;
-	qsort(g->rows, g->n, sizeof(*g->rows), mrow_cmp);
+	if (g->n > 1)
+		qsort(g->rows, g->n, sizeof(*g->rows), mrow_cmp);
 }
 
 /* --------------------------------------------------------- breakdowns */

@@ -125,7 +125,34 @@ run_dashboard_suites() {
 	else
 		record "dashboard-sql" 0 1 "the dashboard did not restart without its column store"
 	fi
+	# And under ASan/UBSan (the build the sanitizer unit run made): the
+	# exactness and hostile-data suites, then no sanitizer report in its log.
+	local asan_bin=$ASAN_BUILD_DIR/cgi/dashboard/trackr-dashboard mark
 	isolated stop_dashboard
+	if [[ -x $asan_bin ]]; then
+		mark=$(wc -l <"$LOGDIR/dashboard.log" 2>/dev/null || echo 0)
+		(
+			export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+			export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+			step "dashboard program (ASan/UBSan build)"
+			start_fcgi dashboard "$asan_bin" "$DASHBOARD_SOCK" "$DASHBOARD_PID" "$DASHBOARD_PAT"
+		) && STEP_RC=0 || STEP_RC=$?
+		if ((STEP_RC == 0)); then
+			run_integration "dashboard-asan" test/integration/test_dashboard
+			run_integration "dash-xss-asan" test/integration/test_dash_xss
+			isolated stop_dashboard
+			if tail -n +"$((mark + 1))" "$LOGDIR/dashboard.log" |
+				grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' >&2; then
+				record "dashboard-asan-log" 0 1 "sanitizer reports in $(rel "$LOGDIR")/dashboard.log"
+			else
+				record "dashboard-asan-log" 1 0
+			fi
+		else
+			record "dashboard-asan" 0 1 "the sanitizer build of the dashboard did not start"
+		fi
+	else
+		record "dashboard-asan" 0 1 "no sanitizer build of the dashboard ($(rel "$asan_bin"))"
+	fi
 	isolated start_dashboard
 }
 
