@@ -334,7 +334,7 @@ main(int argc, char *argv[])
 	struct server_opts so;
 	const char *path = NULL, *sock = NULL, *secret, *tdir;
 	long long threads = 0, conns;
-	int ch, err = 0, level, rc = 1;
+	int ch, err = 0, rc = 1;
 	char *end;
 
 	memset(&app, 0, sizeof(app));
@@ -356,16 +356,8 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	log_init("trackr-account", LOGL_INFO);
-	if (conf_load(&conf, path) == -1)
+	if (server_conf(&conf, "trackr-account", path) == -1)
 		return 1;
-	if (db_conf_check(&conf) == -1)
-		goto out;
-	if ((level = log_level_parse(conf_str(&conf, "log_level", "info"))) == -1) {
-		log_err("log_level must be error, warn, info or debug");
-		goto out;
-	}
-	log_init("trackr-account", (enum log_level)level);
 	if (threads == 0)
 		threads = conf_int(&conf, "account_threads", 8, 1, 256, &err);
 	conns = conf_int(&conf, "account_db_connections", 4, 1, 64, &err);

@@ -358,7 +358,7 @@ main(int argc, char *argv[])
 	struct server_opts so;
 	const char *path = NULL, *sock = NULL;
 	long long threads = 0, writers, max_rows, max_queue, ttl, conns;
-	int ch, err = 0, level, rc = 1;
+	int ch, err = 0, rc = 1;
 	char *end;
 
 	memset(&app, 0, sizeof(app));
@@ -380,16 +380,8 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	log_init("trackr-collect", LOGL_INFO);
-	if (conf_load(&conf, path) == -1)
+	if (server_conf(&conf, "trackr-collect", path) == -1)
 		return 1;
-	if (db_conf_check(&conf) == -1)
-		goto out;
-	if ((level = log_level_parse(conf_str(&conf, "log_level", "info"))) == -1) {
-		log_err("log_level must be error, warn, info or debug");
-		goto out;
-	}
-	log_init("trackr-collect", (enum log_level)level);
 
 	app.conf = &conf;
 	if (threads == 0)

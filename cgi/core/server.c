@@ -25,6 +25,7 @@
 
 #include <fcgiapp.h>
 
+#include "db.h"
 #include "log.h"
 #include "server.h"
 
@@ -415,4 +416,25 @@ server_run(const struct server_opts *o)
 	}
 	log_info("stopped");
 	return 0;
+}
+
+int
+server_conf(struct conf *conf, const char *prog, const char *path)
+{
+	int level;
+
+	log_init(prog, LOGL_INFO);
+	if (conf_load(conf, path) == -1)
+		return -1;
+	if (db_conf_check(conf) == -1)
+		goto fail;
+	if ((level = log_level_parse(conf_str(conf, "log_level", "info"))) == -1) {
+		log_err("log_level must be error, warn, info or debug");
+		goto fail;
+	}
+	log_init(prog, (enum log_level)level);
+	return 0;
+fail:
+	conf_free(conf);
+	return -1;
 }

@@ -9,6 +9,8 @@
 #ifndef TRACKR_SERVER_H
 #define TRACKR_SERVER_H
 
+#include "conf.h"
+
 #include <stddef.h>
 
 #include "route.h"
@@ -24,6 +26,13 @@ struct server_opts {
 	void			 (*thread_free)(void *);
 };
 
+/*
+ * What every program does first: log as prog, load the configuration
+ * file at path (NULL: the default), check its database keys, and log at
+ * its log_level from then on.  0 with *conf loaded (conf_free() it), or
+ * -1 (logged) with nothing to free.
+ */
+int	server_conf(struct conf *conf, const char *prog, const char *path);
 /* Serve until told to stop; 0 on a clean stop, -1 (logged) on failure to start. */
 int	server_run(const struct server_opts *);
 /* Ask a running server to stop as SIGTERM would (for tests and fatal paths). */

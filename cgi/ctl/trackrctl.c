@@ -34,6 +34,7 @@
 #include "log.h"
 #include "mail.h"
 #include "rollup.h"
+#include "server.h"
 #include "tz.h"
 #include "valid.h"
 
@@ -629,11 +630,8 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		usage();
 	cmd = argv[0];
-	log_init("trackrctl", LOGL_INFO);
-	if (conf_load(&conf, path) == -1)
+	if (server_conf(&conf, "trackrctl", path) == -1)
 		return 1;
-	if (db_conf_check(&conf) == -1)
-		goto out;
 	if ((db = db_open(&conf, stmts, STMT__MAX, 0)) == NULL)
 		goto out;
 
