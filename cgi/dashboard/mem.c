@@ -793,8 +793,6 @@ mem_supports(const struct filters *f, enum dim dim)
 	if (dim != DIM_TOTAL && dim != DIM_PAGE && dim != DIM_EVENT && col_of(dim) < 0)
 		return 0;
 	for (i = 0; f != NULL && i < f->n; i++) {
-		if (f->f[i].op != OP_IS && f->f[i].op != OP_IS_NOT)
-			return 0;
 		if (f->f[i].dim != DIM_PAGE && f->f[i].dim != DIM_EVENT &&
 		    col_of(f->f[i].dim) < 0)
 			return 0;
@@ -802,11 +800,16 @@ mem_supports(const struct filters *f, enum dim dim)
 	return 1;
 }
 
-/* A filter made ready: its column (-1 for pages, -2 for custom events), its value's id. */
+/*
+ * A filter made ready: its column (-1 for pages, -2 for custom events),
+ * and its value's id (UINT32_MAX: a value no visit has), or for
+ * "contains" the flags of the values it keeps.
+ */
 struct mf {
-	int		 col;
-	uint32_t	 id;	/* UINT32_MAX: a value no visit has */
-	int		 neg;
+	int			 col;
+	uint32_t		 id;
+	const unsigned char	*set;
+	int			 neg;
 };
 
 struct mq {
@@ -818,7 +821,8 @@ struct mq {
 };
 
 static void
-mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct filters *f)
+mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct filters *f,
+    const struct mem_sel *sel)
 {
 	size_t i, a, b, mid;
 
@@ -830,8 +834,11 @@ mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct 
 
 		x->col = f->f[i].dim == DIM_PAGE ? -1 : f->f[i].dim == DIM_EVENT ? -2 :
 		    col_of(f->f[i].dim);
-		x->neg = f->f[i].op == OP_IS_NOT;
-		x->id = dict_id(dict_of((struct memsite *)m, f->f[i].dim), v, strlen(v), 0);
+		x->neg = f->f[i].op == OP_IS_NOT || f->f[i].op == OP_NOT_CONTAINS;
+		if (f->f[i].op == OP_CONTAINS || f->f[i].op == OP_NOT_CONTAINS)
+			x->set = sel != NULL ? sel->match[i] : NULL;
+		else
+			x->id = dict_id(dict_of((struct memsite *)m, f->f[i].dim), v, strlen(v), 0);
 		if (x->col == -1 && !x->neg)
 			q->pages = 1;
 	}
@@ -854,14 +861,21 @@ mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct 
 	q->hi = a;
 }
 
-/* 1 when visit i's list (page views or custom events) holds id. */
+/* 1 when value id passes x's test (before negation). */
 static int
-has(const uint32_t *off, const uint32_t *val, size_t i, uint32_t id)
+is_hit(const struct mf *x, uint32_t id)
+{
+	return x->set != NULL ? x->set[id] != 0 : x->id != UINT32_MAX && id == x->id;
+}
+
+/* 1 when visit i's list (page views or custom events) holds a value x hits. */
+static int
+has(const uint32_t *off, const uint32_t *val, size_t i, const struct mf *x)
 {
 	uint32_t k;
 
 	for (k = off[i]; k < off[i + 1]; k++)
-		if (val[k] == id)
+		if (is_hit(x, val[k]))
 			return 1;
 	return 0;
 }
@@ -873,7 +887,7 @@ page_ok(const struct mq *q, uint32_t id)
 	size_t k;
 
 	for (k = 0; k < q->nf; k++)
-		if (q->f[k].col == -1 && (q->f[k].id == id) == q->f[k].neg)
+		if (q->f[k].col == -1 && is_hit(&q->f[k], id) == q->f[k].neg)
 			return 0;
 	return 1;
 }
@@ -889,14 +903,12 @@ keep(const struct mq *q, size_t i)
 	for (k = 0; k < q->nf; k++) {
 		const struct mf *x = &q->f[k];
 
-		if (x->id == UINT32_MAX)
-			hit = 0;
-		else if (x->col >= 0)
-			hit = m->col[x->col][i] == x->id;
+		if (x->col >= 0)
+			hit = is_hit(x, m->col[x->col][i]);
 		else if (x->col == -1)
-			hit = has(m->pv_off, m->pv_page, i, x->id);
+			hit = has(m->pv_off, m->pv_page, i, x);
 		else
-			hit = has(m->ce_off, m->ce_name, i, x->id);
+			hit = has(m->ce_off, m->ce_name, i, x);
 		if (hit == x->neg)
 			return 0;
 	}
@@ -932,14 +944,14 @@ add_visit(const struct mq *q, size_t i, struct metrics *o)
 
 void
 mem_aggregate(const struct memsite *m, long from, long to, const struct filters *f,
-    struct metrics *out)
+    const struct mem_sel *sel, struct metrics *out)
 {
 	struct mq q;
 	size_t i;
 	uint32_t last = UINT32_MAX;
 
 	memset(out, 0, sizeof(*out));
-	mq_init(&q, m, from, to, f);
+	mq_init(&q, m, from, to, f, sel);
 	for (i = q.lo; i < q.hi; i++) {
 		if (!keep(&q, i))
 			continue;
@@ -952,7 +964,7 @@ mem_aggregate(const struct memsite *m, long from, long to, const struct filters 
 
 void
 mem_series(const struct memsite *m, const struct period *p, const struct tz *tz, long from,
-    long to, const struct filters *f, struct metrics *out)
+    long to, const struct filters *f, const struct mem_sel *sel, struct metrics *out)
 {
 	struct mq q;
 	size_t i, nb = period_buckets(p, tz);
@@ -961,7 +973,7 @@ mem_series(const struct memsite *m, const struct period *p, const struct tz *tz,
 
 	long *byday = NULL, d;
 
-	mq_init(&q, m, from, to, f);
+	mq_init(&q, m, from, to, f, sel);
 	for (i = 0; i < nb; i++)
 		last[i] = UINT32_MAX;
 	/* Days and months: a visit's bucket is its day's, worked out once a day. */
@@ -988,7 +1000,7 @@ mem_series(const struct memsite *m, const struct period *p, const struct tz *tz,
 
 void
 mem_breakdown(const struct memsite *m, long from, long to, const struct filters *f,
-    enum dim dim, void (*fn)(void *, const char *, size_t, const struct metrics *), void *arg)
+    const struct mem_sel *sel, enum dim dim, void (*fn)(void *, const char *, size_t, const struct metrics *), void *arg)
 {
 	struct dict *d = dict_of((struct memsite *)m, dim);
 	struct metrics *acc;
@@ -1007,7 +1019,7 @@ mem_breakdown(const struct memsite *m, long from, long to, const struct filters 
 	lastvisit = xcalloc(nv ? nv : 1, sizeof(*lastvisit));
 	for (k = 0; k < nv; k++)
 		lastvd[k] = lastvisit[k] = UINT32_MAX;
-	mq_init(&q, m, from, to, f);
+	mq_init(&q, m, from, to, f, sel);
 	for (i = q.lo; i < q.hi; i++) {
 		if (!keep(&q, i))
 			continue;
@@ -1045,4 +1057,20 @@ mem_breakdown(const struct memsite *m, long from, long to, const struct filters 
 	free(acc);
 	free(lastvd);
 	free(lastvisit);
+}
+
+size_t
+mem_dict_json(const struct memsite *m, enum dim dim, struct buf *out)
+{
+	const struct dict *d = dict_of((struct memsite *)m, dim);
+	uint32_t i;
+
+	buf_addch(out, '[');
+	for (i = 0; d != NULL && i < d->n; i++) {
+		if (i)
+			buf_addch(out, ',');
+		buf_add_json_str(out, d->s[i], d->len[i]);
+	}
+	buf_addch(out, ']');
+	return d != NULL ? d->n : 0;
 }

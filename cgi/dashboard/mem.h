@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "conf.h"
 #include "dash.h"
 #include "filter.h"
@@ -78,27 +79,39 @@ size_t		 mem_visits(const struct memsite *);
 
 /*
  * 1 when filters and a breakdown by dim (DIM_TOTAL for totals and
- * series) can be answered from memory: session dimensions and pages, with
- * is / is_not; not contains, events, properties or goals.
+ * series) can be answered from memory: session dimensions, pages and
+ * custom events; not properties or goals.
  */
 int		 mem_supports(const struct filters *, enum dim);
 
+/*
+ * Which values a "contains" filter keeps is the server's to say (its
+ * collation folds case and more): per filter of that kind, one flag per
+ * value id of its dimension in a snapshot, made by the caller from
+ * mem_dict_json() and a query.  NULL entries for the other filters.
+ */
+struct mem_sel {
+	const unsigned char	*match[FILTER_MAX];
+};
+/* A dimension's values in snapshot m, in id order, as a JSON array of strings; their count. */
+size_t		 mem_dict_json(const struct memsite *, enum dim, struct buf *out);
+
 /* Totals of the visits that started on local days [from, to]. */
 void		 mem_aggregate(const struct memsite *, long from, long to,
-		    const struct filters *, struct metrics *out);
+		    const struct filters *, const struct mem_sel *, struct metrics *out);
 /*
  * Add each visit of [from, to] into the bucket of period p it started in
  * (out has period_buckets(p) entries; visitors are distinct per bucket).
  */
 void		 mem_series(const struct memsite *, const struct period *p,
 		    const struct tz *, long from, long to, const struct filters *,
-		    struct metrics *out);
+		    const struct mem_sel *, struct metrics *out);
 /*
  * A breakdown of [from, to] by dim: fn(arg, value, len, metrics) once
  * per value with a visit, in no particular order.
  */
 void		 mem_breakdown(const struct memsite *, long from, long to,
-		    const struct filters *, enum dim,
+		    const struct filters *, const struct mem_sel *, enum dim,
 		    void (*fn)(void *, const char *, size_t, const struct metrics *),
 		    void *arg);
 

@@ -425,14 +425,76 @@ struct mpart {
 	const struct memsite	*closed, *open;
 	long			 c_to, h_from, h_to;
 	struct period		 sub;
+	struct mem_sel		 csel, osel;	/* "contains" filters in each snapshot */
 };
 
 static void
 mpart_release(struct qctx *q, struct mpart *mp)
 {
+	size_t i;
+
 	mem_release(q->mem, mp->closed);
 	mem_release(q->mem, mp->open);
 	mp->closed = mp->open = NULL;
+	for (i = 0; i < FILTER_MAX; i++) {
+		free((void *)mp->csel.match[i]);
+		free((void *)mp->osel.match[i]);
+		mp->csel.match[i] = mp->osel.match[i] = NULL;
+	}
+}
+
+struct flags {
+	unsigned char	*v;
+	size_t		 n;
+};
+
+static int
+row_flag(void *arg, const struct db_res *r)
+{
+	struct flags *fl = arg;
+	long long i = db_col_int(r, 0, 0);
+
+	if (i >= 1 && (size_t)i <= fl->n)
+		fl->v[i - 1] = 1;
+	return 0;
+}
+
+/*
+ * For each "contains" filter, the values of snapshot m it keeps, asked of
+ * the server (its collation decides, as it does for the SQL path).
+ * 0 or -1.
+ */
+static int
+mem_select(struct qctx *q, const struct memsite *m, const struct filters *f,
+    struct mem_sel *sel)
+{
+	struct buf sql = BUF_INIT, json = BUF_INIT;
+	struct db_args a = DB_ARGS_INIT;
+	struct flags fl;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && f != NULL && i < f->n; i++) {
+		if (f->f[i].op != OP_CONTAINS && f->f[i].op != OP_NOT_CONTAINS)
+			continue;
+		buf_reset(&json);
+		fl.n = mem_dict_json(m, f->f[i].dim, &json);
+		fl.v = xcalloc(fl.n ? fl.n : 1, 1);
+		sel->match[i] = fl.v;
+		buf_reset(&sql);
+		db_args_reset(&a);
+		buf_adds(&sql, "SELECT j.i FROM JSON_TABLE(?, '$[*]' COLUMNS (i FOR ORDINALITY, "
+		    "v VARCHAR(2000) CHARACTER SET utf8mb4 PATH '$')) j "
+		    "WHERE j.v COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', REPLACE(REPLACE("
+		    "REPLACE(?, '!', '!!'), '%', '!%'), '_', '!_'), '%') ESCAPE '!'");
+		db_arg_str(&a, json.ptr, json.len);
+		db_arg_strz(&a, f->f[i].value);
+		rc = run(q, &sql, &a, row_flag, &fl);
+	}
+	buf_release(&sql);
+	buf_release(&json);
+	db_args_free(&a);
+	return rc;
 }
 
 static int
@@ -459,7 +521,9 @@ mem_part(struct qctx *q, const struct period *p, const struct filters *f, enum d
 		mp->h_to = p->to_day;
 		mp->sub.from_day = p->to_day + 1;
 	}
-	if (mp->c_to < p->from_day && mp->open == NULL) {
+	if ((mp->c_to < p->from_day && mp->open == NULL) ||
+	    mem_select(q, mp->closed, f, &mp->csel) == -1 ||
+	    (mp->open != NULL && mem_select(q, mp->open, f, &mp->osel) == -1)) {
 		mpart_release(q, mp);
 		return 0;
 	}
@@ -619,9 +683,9 @@ mem_breakdown_rows(struct qctx *q, const struct period *p, const struct filters 
 
 	if (dim == DIM_GOAL || dim == DIM_PROP || !mem_part(q, p, f, dim, &mp))
 		return 0;
-	mem_breakdown(mp.closed, p->from_day, mp.c_to, f, dim, merge_add, g);
+	mem_breakdown(mp.closed, p->from_day, mp.c_to, f, &mp.csel, dim, merge_add, g);
 	if (mp.open != NULL)
-		mem_breakdown(mp.open, mp.h_from, mp.h_to, f, dim, merge_add, g);
+		mem_breakdown(mp.open, mp.h_from, mp.h_to, f, &mp.osel, dim, merge_add, g);
 	mpart_release(q, &mp);
 	/* The parts come grouped by value already; merge_add sums across them. */
 	if (mp.sub.from_day <= mp.sub.to_day)
@@ -676,9 +740,9 @@ q_aggregate(struct qctx *q, const struct period *p, const struct filters *f,
 
 	memset(out, 0, sizeof(*out));
 	if (mem_part(q, p, f, DIM_TOTAL, &mp)) {
-		mem_aggregate(mp.closed, p->from_day, mp.c_to, f, out);
+		mem_aggregate(mp.closed, p->from_day, mp.c_to, f, &mp.csel, out);
 		if (mp.open != NULL) {
-			mem_aggregate(mp.open, mp.h_from, mp.h_to, f, &m);
+			mem_aggregate(mp.open, mp.h_from, mp.h_to, f, &mp.osel, &m);
 			add_metrics(out, &m);
 		}
 		mpart_release(q, &mp);
@@ -854,9 +918,9 @@ q_series(struct qctx *q, const struct period *p, const struct filters *f, struct
 
 	memset(out, 0, s.n * sizeof(*out));
 	if (mem_part(q, p, f, DIM_TOTAL, &mp)) {
-		mem_series(mp.closed, p, q->site->tz, p->from_day, mp.c_to, f, out);
+		mem_series(mp.closed, p, q->site->tz, p->from_day, mp.c_to, f, &mp.csel, out);
 		if (mp.open != NULL)
-			mem_series(mp.open, p, q->site->tz, mp.h_from, mp.h_to, f, out);
+			mem_series(mp.open, p, q->site->tz, mp.h_from, mp.h_to, f, &mp.osel, out);
 		mpart_release(q, &mp);
 		if (mp.sub.from_day > mp.sub.to_day)
 			return 0;
