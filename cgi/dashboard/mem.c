@@ -1074,3 +1074,62 @@ mem_dict_json(const struct memsite *m, enum dim dim, struct buf *out)
 	buf_addch(out, ']');
 	return d != NULL ? d->n : 0;
 }
+
+/* 1 when s[0..n) matches pattern, where '*' matches any run of bytes. */
+static int
+glob(const char *pat, const char *s, size_t n)
+{
+	const char *star = NULL, *end = s + n, *mark = NULL;
+
+	while (s < end) {
+		if (*pat == '*') {
+			star = pat++;
+			mark = s;
+		} else if (*pat != '\0' && *pat == *s) {
+			pat++;
+			s++;
+		} else if (star != NULL) {
+			pat = star + 1;
+			s = ++mark;
+		} else
+			return 0;
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+void
+mem_goal(const struct memsite *m, long from, long to, const struct filters *f,
+    const struct mem_sel *sel, int is_event, const char *target, struct metrics *out)
+{
+	const struct dict *d = is_event ? &m->dict[NSD + 1] : &m->dict[NSD];
+	const uint32_t *off = is_event ? m->ce_off : m->pv_off;
+	const uint32_t *val = is_event ? m->ce_name : m->pv_page;
+	unsigned char *hit = xcalloc(d->n ? d->n : 1, 1);
+	uint32_t k, last = UINT32_MAX;
+	long long n;
+	struct mq q;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	/* The values the goal matches, once: as LIKE on the binary collation would. */
+	for (k = 0; k < d->n; k++)
+		hit[k] = is_event ? strlen(target) == d->len[k] &&
+		    memcmp(target, d->s[k], d->len[k]) == 0 : glob(target, d->s[k], d->len[k]);
+	mq_init(&q, m, from, to, f, sel);
+	for (i = q.lo; i < q.hi; i++) {
+		if (!keep(&q, i))
+			continue;
+		for (n = 0, k = off[i]; k < off[i + 1]; k++)
+			n += hit[val[k]];
+		if (n == 0)
+			continue;
+		if (m->vd[i] != last)
+			out->visitors++;
+		last = m->vd[i];
+		out->visits++;
+		out->events += n;
+	}
+	free(hit);
+}

@@ -107,6 +107,14 @@ void		 mem_series(const struct memsite *, const struct period *p,
 		    const struct tz *, long from, long to, const struct filters *,
 		    const struct mem_sel *, struct metrics *out);
 /*
+ * A goal's conversions in [from, to]: visitors (per day), visits and
+ * events (matching page views or custom events) of the visits kept by
+ * the filters.  target is a page pattern ('*' any run) or an event name.
+ */
+void		 mem_goal(const struct memsite *, long from, long to,
+		    const struct filters *, const struct mem_sel *, int is_event,
+		    const char *target, struct metrics *out);
+/*
  * A breakdown of [from, to] by dim: fn(arg, value, len, metrics) once
  * per value with a visit, in no particular order.
  */

@@ -998,17 +998,31 @@ q_goal(struct qctx *q, const struct period *p, const struct filters *f,
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct metrics m;
+	struct mpart mp;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&m, 0, sizeof(m));	/* no row when nothing converted */
+	/* The column store's days first; SQL for the rest. */
+	if (mem_part(q, p, f, DIM_TOTAL, &mp)) {
+		mem_goal(mp.closed, p->from_day, mp.c_to, f, &mp.csel, g->is_event, g->target, out);
+		if (mp.open != NULL) {
+			mem_goal(mp.open, mp.h_from, mp.h_to, f, &mp.osel, g->is_event, g->target, &m);
+			add_metrics(out, &m);
+			memset(&m, 0, sizeof(m));
+		}
+		mpart_release(q, &mp);
+		if (mp.sub.from_day > mp.sub.to_day)
+			return 0;
+		p = &mp.sub;
+	}
 	/* An exact page or an event name is a rollup row; a wildcard is not. */
 	if ((f == NULL || f->n == 0) && (g->is_event || strchr(g->target, '*') == NULL)) {
 		if (breakdown_sql(q, p, f, g->is_event ? DIM_EVENT : DIM_PAGE, g->target,
 		    &sql, &a) == 0 && (rc = run(q, &sql, &a, row_total, &m)) == 0) {
-			out->visitors = m.visitors;
-			out->visits = m.visits;
-			out->events = m.events;
+			out->visitors += m.visitors;
+			out->visits += m.visits;
+			out->events += m.events;
 		}
 		goto out;
 	}
@@ -1024,7 +1038,11 @@ q_goal(struct qctx *q, const struct period *p, const struct filters *f,
 	goal_cond(g, &sql, &a);
 	if (filters_sql(f, q->goals, q->ngoals, &sql, &a) == -1)
 		goto out;
-	rc = run(q, &sql, &a, row_goal, out);
+	if ((rc = run(q, &sql, &a, row_goal, &m)) == 0) {
+		out->visitors += m.visitors;
+		out->visits += m.visits;
+		out->events += m.events;
+	}
 out:
 	buf_release(&sql);
 	db_args_free(&a);

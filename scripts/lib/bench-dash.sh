@@ -241,7 +241,7 @@ bench_dash_case() {
 }
 
 bench_dash_measure() {
-	local page period filter name path
+	local page period filter name path funnel
 	step "measuring: $BENCH_DASH_WARMUP warm-ups, then $BENCH_DASH_N requests a case"
 	# Emptied, as earlier runs used the same tags (nginx appends: O_APPEND).
 	: >"$LOGDIR/nginx-dash.log"
@@ -261,6 +261,25 @@ bench_dash_measure() {
 	# What the column store does not hold reads MariaDB: a "contains"
 	# filter and the custom properties report (BENCH_DASH_SQL=1).
 	if [[ ${BENCH_DASH_SQL:-0} == 1 ]]; then
+		# Goals (a page pattern, an exact page, an event) and a funnel of them.
+		bench_dash_sql "
+			INSERT IGNORE INTO goals (site_id, kind, target) VALUES
+			    ($BENCH_DASH_SITE, 'page', '/blog/*'), ($BENCH_DASH_SITE, 'page', '/pricing'),
+			    ($BENCH_DASH_SITE, 'event', 'Signup');
+			INSERT INTO funnels (site_id, name)
+			    SELECT $BENCH_DASH_SITE, 'bench' FROM DUAL WHERE NOT EXISTS
+			    (SELECT 1 FROM funnels WHERE site_id = $BENCH_DASH_SITE AND name = 'bench');
+			SET @f = (SELECT id FROM funnels WHERE site_id = $BENCH_DASH_SITE AND name = 'bench');
+			INSERT IGNORE INTO funnel_steps (funnel_id, step, goal_id)
+			    SELECT @f, 1, id FROM goals WHERE site_id = $BENCH_DASH_SITE AND target = '/blog/*'
+			    UNION ALL SELECT @f, 2, id FROM goals WHERE site_id = $BENCH_DASH_SITE AND target = '/pricing'
+			    UNION ALL SELECT @f, 3, id FROM goals WHERE site_id = $BENCH_DASH_SITE AND target = 'Signup'"
+		funnel=$(bench_dash_sql "SELECT id FROM funnels WHERE site_id = $BENCH_DASH_SITE AND name = 'bench'")
+		for period in 30d 12mo; do
+			bench_dash_case "goals_$period" "/dash/$BENCH_DASH_SITE/goals?period=$period"
+			bench_dash_case "funnel_$period" \
+				"/dash/$BENCH_DASH_SITE/funnels?period=$period&funnel=$funnel"
+		done
 		for period in 30d 12mo; do
 			bench_dash_case "overview_${period}_page~blog" \
 				"/dash/$BENCH_DASH_SITE?period=$period&f=page%3Acontains%3A%2Fblog"
