@@ -25,6 +25,7 @@ static const enum dim sdims[] = {
 #define NSD	(sizeof(sdims) / sizeof(sdims[0]))
 
 #define SITES_MAX	256	/* sites a process keeps track of */
+#define TOUCH_EVENT	0x80000000u
 #define U16(x)		((x) > 65535 ? 65535 : (uint16_t)(x))
 
 /* Strings <-> dense ids, with a hash index. */
@@ -52,6 +53,9 @@ struct memsite {
 	uint32_t	*pv_page;
 	uint32_t	*ce_off;	/* custom events of visit i: ce_name[ce_off[i] .. ce_off[i + 1]) */
 	uint32_t	*ce_name;
+	/* Both in time order, for funnels: a page id, or TOUCH_EVENT | an event name id. */
+	uint32_t	*to_off;
+	uint32_t	*touch;
 	/* per column; then pages (entry and exit use it too); then event names */
 	struct dict	 dict[NSD + 2];
 	size_t		 bytes;
@@ -210,6 +214,8 @@ snap_free(struct memsite *m)
 	free(m->pv_page);
 	free(m->ce_off);
 	free(m->ce_name);
+	free(m->to_off);
+	free(m->touch);
 	for (i = 0; i < NSD + 2; i++)
 		dict_free(&m->dict[i]);
 	free(m);
@@ -281,7 +287,7 @@ col_u64(const struct db_res *r, unsigned i)
  * offsets) and *val; *count the values.  0 or -1 (logged).
  */
 static int
-load_lists(struct db *db, const struct memsite *m, const struct idmap *ids, long long site,
+load_lists(struct db *db, struct memsite *m, const struct idmap *ids, long long site,
     long long from, long long to, const char *sql, struct dict *d, uint32_t **off,
     uint32_t **val, size_t *count)
 {
@@ -313,7 +319,15 @@ load_lists(struct db *db, const struct memsite *m, const struct idmap *ids, long
 			}
 			p = db_col(&r, 1, &len);
 			pairs[np++] = ids->val[k];
-			pairs[np++] = dict_id(d, p ? p : "", p ? len : 0, 1);
+			if (d != NULL)
+				pairs[np++] = dict_id(d, p ? p : "", p ? len : 0, 1);
+			else if (p != NULL && len == 8 && memcmp(p, "pageview", 8) == 0) {
+				/* Touches: (session, name, pathname), a page view or an event. */
+				p = db_col(&r, 2, &len);
+				pairs[np++] = dict_id(&m->dict[NSD], p ? p : "", p ? len : 0, 1);
+			} else
+				pairs[np++] = TOUCH_EVENT |
+				    dict_id(&m->dict[NSD + 1], p ? p : "", p ? len : 0, 1);
 		}
 	}
 	db_res_free(&r);
@@ -352,7 +366,7 @@ snap_load(struct db *db, long long site, const char *tzname, long first, long la
 	const struct tz *tz = tz_get(tzname);
 	struct memsite *m = NULL;
 	struct raw *v = NULL;
-	size_t n = 0, cap = 0, i, k, npv = 0, nce = 0;
+	size_t n = 0, cap = 0, i, k, npv = 0, nce = 0, nto = 0;
 	struct idmap ids = { NULL, NULL, 0 };
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
@@ -456,11 +470,15 @@ snap_load(struct db *db, long long site, const char *tzname, long first, long la
 	    load_lists(db, m, &ids, site, from, to + 86400,
 	    "SELECT session_id, name FROM events WHERE site_id = ? AND ts >= ? "
 	    "AND ts < ? AND name NOT IN ('pageview', 'engagement')", &m->dict[NSD + 1],
-	    &m->ce_off, &m->ce_name, &nce) == -1)
+	    &m->ce_off, &m->ce_name, &nce) == -1 ||
+	    load_lists(db, m, &ids, site, from, to + 86400,
+	    "SELECT session_id, name, pathname FROM events WHERE site_id = ? AND ts >= ? "
+	    "AND ts < ? AND name <> 'engagement' ORDER BY ts, id", NULL,
+	    &m->to_off, &m->touch, &nto) == -1)
 		goto fail;
 
 	m->bytes = sizeof(*m) + (n + 1) * (6 * sizeof(uint32_t) + sizeof(int32_t) +
-	    3 * sizeof(uint16_t) + NSD * sizeof(uint32_t)) + (npv + nce) * sizeof(uint32_t);
+	    3 * sizeof(uint16_t) + NSD * sizeof(uint32_t)) + (npv + nce + nto) * sizeof(uint32_t);
 	for (i = 0; i < NSD + 2; i++)
 		m->bytes += m->dict[i].bytes + m->dict[i].nslot * sizeof(uint32_t);
 	free(ids.key);
@@ -541,6 +559,7 @@ load_entry(struct mem *s, struct entry *e)
 			m->last = want;
 			m->pv_off = xcalloc(1, sizeof(*m->pv_off));
 			m->ce_off = xcalloc(1, sizeof(*m->ce_off));
+			m->to_off = xcalloc(1, sizeof(*m->to_off));
 			m->bytes = sizeof(*m);
 		}
 	}
@@ -1132,4 +1151,52 @@ mem_goal(const struct memsite *m, long from, long to, const struct filters *f,
 		out->events += n;
 	}
 	free(hit);
+}
+
+void
+mem_funnel(const struct memsite *m, long from, long to, const struct filters *f,
+    const struct mem_sel *sel, const int *is_event, const char *const *target, size_t n,
+    long long *visitors)
+{
+	unsigned char *hit[FUNNEL_MAX];
+	const struct dict *d;
+	uint32_t k, t, last = UINT32_MAX;
+	size_t i, j, reached, best = 0;
+	struct mq q;
+
+	if (n > FUNNEL_MAX)
+		n = FUNNEL_MAX;
+	/* Each step's matching pages or event names, once over the dictionary. */
+	for (j = 0; j < n; j++) {
+		d = is_event[j] ? &m->dict[NSD + 1] : &m->dict[NSD];
+		hit[j] = xcalloc(d->n ? d->n : 1, 1);
+		for (k = 0; k < d->n; k++)
+			hit[j][k] = is_event[j] ? strlen(target[j]) == d->len[k] &&
+			    memcmp(target[j], d->s[k], d->len[k]) == 0 :
+			    glob(target[j], d->s[k], d->len[k]);
+	}
+	mq_init(&q, m, from, to, f, sel);
+	for (i = q.lo; i < q.hi; i++) {
+		if (!keep(&q, i))
+			continue;
+		/* A visitor-day counts its furthest visit. */
+		if (m->vd[i] != last) {
+			for (j = 0; j < best; j++)
+				visitors[j]++;
+			best = 0;
+			last = m->vd[i];
+		}
+		for (reached = 0, k = m->to_off[i]; reached < n && k < m->to_off[i + 1]; k++) {
+			t = m->touch[k];
+			if (((t & TOUCH_EVENT) != 0) == (is_event[reached] != 0) &&
+			    hit[reached][t & ~TOUCH_EVENT])
+				reached++;
+		}
+		if (reached > best)
+			best = reached;
+	}
+	for (j = 0; j < best; j++)
+		visitors[j]++;
+	for (j = 0; j < n; j++)
+		free(hit[j]);
 }

@@ -115,6 +115,15 @@ void		 mem_goal(const struct memsite *, long from, long to,
 		    const struct filters *, const struct mem_sel *, int is_event,
 		    const char *target, struct metrics *out);
 /*
+ * A funnel of n steps (at most FUNNEL_MAX) over [from, to]: adds to
+ * visitors[k] the visitor-days whose visit reached step k, steps met in
+ * time order (step k: a page pattern, or an event name when is_event[k]).
+ */
+#define FUNNEL_MAX	8
+void		 mem_funnel(const struct memsite *, long from, long to,
+		    const struct filters *, const struct mem_sel *, const int *is_event,
+		    const char *const *target, size_t n, long long *visitors);
+/*
  * A breakdown of [from, to] by dim: fn(arg, value, len, metrics) once
  * per value with a visit, in no particular order.
  */

@@ -1133,6 +1133,9 @@ q_funnel(struct qctx *q, const struct period *p, const struct filters *f,
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct funnel fn;
+	struct mpart mp;
+	const char *target[FUNNEL_MAX];
+	int is_event[FUNNEL_MAX];
 	size_t i, k;
 	int rc = -1;
 
@@ -1141,6 +1144,22 @@ q_funnel(struct qctx *q, const struct period *p, const struct filters *f,
 	fn.n = n;
 	for (i = 0; i < n; i++)
 		visitors[i] = 0;
+	/* The column store's days first (visitor-days never span two); SQL for the rest. */
+	if (n <= FUNNEL_MAX && mem_part(q, p, f, DIM_TOTAL, &mp)) {
+		for (i = 0; i < n; i++) {
+			target[i] = steps[i].target;
+			is_event[i] = steps[i].is_event;
+		}
+		mem_funnel(mp.closed, p->from_day, mp.c_to, f, &mp.csel, is_event, target, n,
+		    visitors);
+		if (mp.open != NULL)
+			mem_funnel(mp.open, mp.h_from, mp.h_to, f, &mp.osel, is_event, target, n,
+			    visitors);
+		mpart_release(q, &mp);
+		if (mp.sub.from_day > mp.sub.to_day)
+			return 0;
+		p = &mp.sub;
+	}
 	buf_adds(&sql, "SELECT s.id, FLOOR(");
 	if (local_secs(q, p->start, p->end, "s.started_at", &sql, &a) == -1)
 		goto out;
