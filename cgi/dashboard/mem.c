@@ -813,14 +813,15 @@ mem_supports(const struct filters *f, enum dim dim)
 		return 0;
 	for (i = 0; f != NULL && i < f->n; i++) {
 		if (f->f[i].dim != DIM_PAGE && f->f[i].dim != DIM_EVENT &&
-		    col_of(f->f[i].dim) < 0)
+		    f->f[i].dim != DIM_GOAL && col_of(f->f[i].dim) < 0)
 			return 0;
 	}
 	return 1;
 }
 
 /*
- * A filter made ready: its column (-1 for pages, -2 for custom events),
+ * A filter made ready: its column (-1 for pages, -2 for custom events, -3
+ * for a page goal, which unlike a page filter leaves page views whole),
  * and its value's id (UINT32_MAX: a value no visit has), or for
  * "contains" the flags of the values it keeps.
  */
@@ -854,6 +855,12 @@ mq_init(struct mq *q, const struct memsite *m, long from, long to, const struct 
 		x->col = f->f[i].dim == DIM_PAGE ? -1 : f->f[i].dim == DIM_EVENT ? -2 :
 		    col_of(f->f[i].dim);
 		x->neg = f->f[i].op == OP_IS_NOT || f->f[i].op == OP_NOT_CONTAINS;
+		if (f->f[i].dim == DIM_GOAL) {
+			/* A visit with a page view (or event) the goal matches. */
+			x->col = sel != NULL && sel->goal_event[i] ? -2 : -3;
+			x->set = sel != NULL ? sel->match[i] : NULL;
+			continue;
+		}
 		if (f->f[i].op == OP_CONTAINS || f->f[i].op == OP_NOT_CONTAINS)
 			x->set = sel != NULL ? sel->match[i] : NULL;
 		else
@@ -924,7 +931,7 @@ keep(const struct mq *q, size_t i)
 
 		if (x->col >= 0)
 			hit = is_hit(x, m->col[x->col][i]);
-		else if (x->col == -1)
+		else if (x->col == -1 || x->col == -3)
 			hit = has(m->pv_off, m->pv_page, i, x);
 		else
 			hit = has(m->ce_off, m->ce_name, i, x);
@@ -1118,24 +1125,35 @@ glob(const char *pat, const char *s, size_t n)
 	return *pat == '\0';
 }
 
+unsigned char *
+mem_goal_flags(const struct memsite *m, int is_event, const char *target, size_t *np)
+{
+	const struct dict *d = is_event ? &m->dict[NSD + 1] : &m->dict[NSD];
+	unsigned char *hit = xcalloc(d->n ? d->n : 1, 1);
+	uint32_t k;
+
+	/* As the server's LIKE on the binary collation matches ('*' made '%'). */
+	for (k = 0; k < d->n; k++)
+		hit[k] = is_event ? strlen(target) == d->len[k] &&
+		    memcmp(target, d->s[k], d->len[k]) == 0 : glob(target, d->s[k], d->len[k]);
+	*np = d->n;
+	return hit;
+}
+
 void
 mem_goal(const struct memsite *m, long from, long to, const struct filters *f,
     const struct mem_sel *sel, int is_event, const char *target, struct metrics *out)
 {
-	const struct dict *d = is_event ? &m->dict[NSD + 1] : &m->dict[NSD];
 	const uint32_t *off = is_event ? m->ce_off : m->pv_off;
 	const uint32_t *val = is_event ? m->ce_name : m->pv_page;
-	unsigned char *hit = xcalloc(d->n ? d->n : 1, 1);
+	size_t nd;
+	unsigned char *hit = mem_goal_flags(m, is_event, target, &nd);
 	uint32_t k, last = UINT32_MAX;
 	long long n;
 	struct mq q;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	/* The values the goal matches, once: as LIKE on the binary collation would. */
-	for (k = 0; k < d->n; k++)
-		hit[k] = is_event ? strlen(target) == d->len[k] &&
-		    memcmp(target, d->s[k], d->len[k]) == 0 : glob(target, d->s[k], d->len[k]);
 	mq_init(&q, m, from, to, f, sel);
 	for (i = q.lo; i < q.hi; i++) {
 		if (!keep(&q, i))
@@ -1159,7 +1177,7 @@ mem_funnel(const struct memsite *m, long from, long to, const struct filters *f,
     long long *visitors)
 {
 	unsigned char *hit[FUNNEL_MAX];
-	const struct dict *d;
+	size_t nd;
 	uint32_t k, t, last = UINT32_MAX;
 	size_t i, j, reached, best = 0;
 	struct mq q;
@@ -1167,14 +1185,8 @@ mem_funnel(const struct memsite *m, long from, long to, const struct filters *f,
 	if (n > FUNNEL_MAX)
 		n = FUNNEL_MAX;
 	/* Each step's matching pages or event names, once over the dictionary. */
-	for (j = 0; j < n; j++) {
-		d = is_event[j] ? &m->dict[NSD + 1] : &m->dict[NSD];
-		hit[j] = xcalloc(d->n ? d->n : 1, 1);
-		for (k = 0; k < d->n; k++)
-			hit[j][k] = is_event[j] ? strlen(target[j]) == d->len[k] &&
-			    memcmp(target[j], d->s[k], d->len[k]) == 0 :
-			    glob(target[j], d->s[k], d->len[k]);
-	}
+	for (j = 0; j < n; j++)
+		hit[j] = mem_goal_flags(m, is_event[j], target[j], &nd);
 	mq_init(&q, m, from, to, f, sel);
 	for (i = q.lo; i < q.hi; i++) {
 		if (!keep(&q, i))

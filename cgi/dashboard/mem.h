@@ -80,7 +80,7 @@ size_t		 mem_visits(const struct memsite *);
 /*
  * 1 when filters and a breakdown by dim (DIM_TOTAL for totals and
  * series) can be answered from memory: session dimensions, pages and
- * custom events; not properties or goals.
+ * custom events, and filters by goal; not properties.
  */
 int		 mem_supports(const struct filters *, enum dim);
 
@@ -92,7 +92,15 @@ int		 mem_supports(const struct filters *, enum dim);
  */
 struct mem_sel {
 	const unsigned char	*match[FILTER_MAX];
+	int			 goal_event[FILTER_MAX];	/* a goal filter's goal is an event */
 };
+/*
+ * A goal's matching values in snapshot m: one flag per page id (a page
+ * pattern, '*' any run) or per event name id; *n the count.  The caller
+ * frees the array.
+ */
+unsigned char	*mem_goal_flags(const struct memsite *, int is_event, const char *target,
+		    size_t *n);
 /* A dimension's values in snapshot m, in id order, as a JSON array of strings; their count. */
 size_t		 mem_dict_json(const struct memsite *, enum dim, struct buf *out);
 

@@ -471,10 +471,23 @@ mem_select(struct qctx *q, const struct memsite *m, const struct filters *f,
 	struct buf sql = BUF_INIT, json = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
 	struct flags fl;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	for (i = 0; rc == 0 && f != NULL && i < f->n; i++) {
+		if (f->f[i].dim == DIM_GOAL) {
+			/* The goal's pages or event, matched in memory as LIKE would. */
+			for (k = 0; k < q->ngoals && q->goals[k].id != filter_goal_id(&f->f[i]); k++)
+				;
+			if (k == q->ngoals) {
+				rc = -1;
+				break;
+			}
+			sel->goal_event[i] = q->goals[k].is_event;
+			sel->match[i] = mem_goal_flags(m, q->goals[k].is_event, q->goals[k].target,
+			    &fl.n);
+			continue;
+		}
 		if (f->f[i].op != OP_CONTAINS && f->f[i].op != OP_NOT_CONTAINS)
 			continue;
 		buf_reset(&json);
