@@ -136,6 +136,12 @@ int	internal_error(struct ctx *c, struct resp *resp);
 void	report_query(struct ctx *c, struct buf *out);
 /* A link: base + sub + '?' + the report parameters, with extra ("&k=v", already encoded). */
 void	report_link(struct ctx *c, struct buf *out, const char *sub, const char *extra);
+/*
+ * "&key=value" for each of the page's own parameters the request has
+ * (sort, dir, prop, funnel, metric, the overview's tabs): what a change of
+ * period or filters keeps.
+ */
+void	sticky_query(struct ctx *c, struct buf *out);
 /* A link to the same page with one more filter; -1 (nothing added) when no filter can hold value. */
 int	filter_link(struct ctx *c, struct buf *out, const char *sub, enum dim, const char *value);
 /* Metrics as a view object: visitors, visits, pageviews, views_per_visit, bounce_rate, visit_duration (formatted and raw). */

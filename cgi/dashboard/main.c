@@ -369,6 +369,7 @@ add_filter(struct ctx *c, struct resp *resp)
 		    c->base.ptr, "Back to the overview");
 	else {
 		report_link(c, &to, c->sub.ptr, NULL);
+		sticky_query(c, &to);
 		rc = redirect(resp, to.ptr);
 	}
 	buf_release(&spec);

@@ -308,6 +308,28 @@ period_label(const char *name)
 	return "Custom range";
 }
 
+/*
+ * A page's own parameters (a report's order and property, the funnel
+ * shown, the overview's chart metric and tabs) that a change of period
+ * keeps; never page, which a new period starts again.
+ */
+static const char *const sticky[] = {
+	"sort", "dir", "prop", "funnel", "metric", "tp", "ts", "tl", "td", "te",
+};
+
+void
+sticky_query(struct ctx *c, struct buf *out)
+{
+	const char *val;
+	size_t i;
+
+	for (i = 0; i < sizeof(sticky) / sizeof(sticky[0]); i++)
+		if ((val = qparam(c, sticky[i])) != NULL) {
+			buf_addf(out, "&%s=", sticky[i]);
+			buf_add_url(out, val, strlen(val));
+		}
+}
+
 static const struct {
 	const char	*sub;
 	const char	*label;
@@ -379,6 +401,7 @@ view_site(struct ctx *c, json_object *v, const char *here)
 			buf_addch(&b, '&');
 			filters_to_query(&c->filters, &b);
 		}
+		sticky_query(c, &b);
 		view_str(o, "href", b.ptr);
 		view_str(o, "label", periods[i].label);
 		if (strcmp(periods[i].name, c->period.name) == 0)
@@ -386,6 +409,20 @@ view_site(struct ctx *c, json_object *v, const char *here)
 		json_object_array_add(list, o);
 	}
 	json_object_object_add(v, "periods", list);
+
+	/* The custom range form keeps the page's own parameters, as the links do. */
+	list = json_object_new_array();
+	for (i = 0; i < sizeof(sticky) / sizeof(sticky[0]); i++) {
+		const char *val = qparam(c, sticky[i]);
+
+		if (val == NULL)
+			continue;
+		o = json_object_new_object();
+		view_str(o, "key", sticky[i]);
+		view_str(o, "value", val);
+		json_object_array_add(list, o);
+	}
+	json_object_object_add(v, "sticky", list);
 
 	/* Active filters, each with a link that removes it. */
 	list = json_object_new_array();

@@ -355,6 +355,11 @@ test_sort(void)
 	IT_CHECK(r.status == 200 && name_is(&r, 0, "/p/000") && name_is(&r, 1, "/p/001"),
 	    "names A to Z: %ld\n%.200s", r.status, (names(&r, &b), b.ptr));
 	IT_CHECK(strstr(r.body.ptr, "aria-sort=\"ascending\"") != NULL, "marked ascending");
+	/* Another period keeps the order, and so does the custom range form. */
+	IT_CHECK(strstr(r.body.ptr, "/entry-pages?period=7d&amp;sort=name&amp;dir=asc\"") != NULL,
+	    "the period links keep sort and dir");
+	IT_CHECK(strstr(r.body.ptr, "<input type=\"hidden\" name=\"sort\" value=\"name\">") != NULL,
+	    "the custom range form keeps sort");
 	it_resp_free(&r);
 
 	get("/entry-pages", "&sort=name&dir=desc", &r);
