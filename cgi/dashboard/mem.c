@@ -511,6 +511,36 @@ release_locked(struct mem *s, struct memsite *m)
 	}
 }
 
+/*
+ * Make room for need bytes beside e by dropping the snapshots of the
+ * sites asked for longest ago (their reports go back to SQL until asked
+ * for again); the lock held.  1 when there is room then.  A snapshot a
+ * request still reads is freed when it lets go of it.
+ */
+static int
+evict(struct mem *s, const struct entry *e, size_t need)
+{
+	struct entry *old;
+	size_t i, have = e->snap ? e->snap->bytes : 0;
+
+	while (s->used - have + need > s->budget) {
+		old = NULL;
+		for (i = 0; i < s->ne; i++)
+			if (&s->e[i] != e && s->e[i].snap != NULL &&
+			    (old == NULL || s->e[i].used < old->used))
+				old = &s->e[i];
+		if (old == NULL)
+			return 0;
+		log_info("site %lld: dropped from the column store (%zu MiB) to make room",
+		    old->site, old->snap->bytes >> 20);
+		release_locked(s, old->snap);
+		old->snap = NULL;
+		/* Asked for again, it loads again (if it fits then). */
+		old->want = -1;
+	}
+	return 1;
+}
+
 /* Load (or reload) entry e; called with the lock held, which it drops meanwhile. */
 static void
 load_entry(struct mem *s, struct entry *e)
@@ -572,7 +602,8 @@ load_entry(struct mem *s, struct entry *e)
 	if (m == NULL) {
 		e->failed = 1;
 		e->failed_at = time(NULL);
-	} else if (s->used - (e->snap ? e->snap->bytes : 0) + m->bytes > s->budget) {
+	} else if (s->used - (e->snap ? e->snap->bytes : 0) + m->bytes > s->budget &&
+	    !evict(s, e, m->bytes)) {
 		log_warn("site %lld: %zu visits need %zu MiB, over the memory budget; "
 		    "its reports come from the database", site, m->n, m->bytes >> 20);
 		e->failed = 1;
