@@ -591,7 +591,7 @@ static const struct route front_routes[] = {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: trackr-dashboard [-c config] [-M memory-MiB] [-s socket] [-t threads]\n");
+	fprintf(stderr, "usage: trackr-dashboard [-c config] [-M MiB | -M KiBk] [-s socket] [-t threads]\n");
 	exit(2);
 }
 
@@ -602,7 +602,7 @@ main(int argc, char *argv[])
 	struct app app;
 	struct server_opts so;
 	const char *path = NULL, *sock = NULL, *secret, *tdir;
-	long long threads = 0, conns, memory_mb, memory_sync, memory_ttl, memory_arg = -1;
+	long long threads = 0, conns, memory_mb, memory_sync, memory_ttl, memory_kb = -1;
 	int ch, err = 0, rc = 1;
 	char *end;
 
@@ -614,9 +614,13 @@ main(int argc, char *argv[])
 			break;
 		case 'M':
 			errno = 0;
-			memory_arg = strtoll(optarg, &end, 10);
-			if (errno || *end || memory_arg < 0 || memory_arg > (1 << 20))
+			/* MiB, or KiB with a k (tests make the store overflow with a few) */
+			memory_kb = strtoll(optarg, &end, 10);
+			if (errno || memory_kb < 0 || memory_kb > (1 << 20) ||
+			    (*end != '\0' && strcmp(end, "k") != 0))
 				usage();
+			if (*end == '\0')
+				memory_kb <<= 10;
 			break;
 		case 's':
 			sock = optarg;
@@ -642,8 +646,8 @@ main(int argc, char *argv[])
 	memory_sync = conf_int(&conf, "dashboard_memory_sync", 0, 0, 1, &err);
 	/* Seconds today's figures may lag the database (the realtime page never does). */
 	memory_ttl = conf_int(&conf, "dashboard_memory_ttl", 15, 0, 3600, &err);
-	if (memory_arg >= 0)
-		memory_mb = memory_arg;	/* -M wins: tests run the SQL paths alone with -M 0 */
+	if (memory_kb < 0)
+		memory_kb = memory_mb << 10;	/* -M wins: tests run the SQL paths alone with -M 0 */
 	if (err)
 		goto out;
 	if (conns > threads)
@@ -671,7 +675,7 @@ main(int argc, char *argv[])
 		sock = conf_str(&conf, "dashboard_socket", NULL);
 	app.pool = db_pool_new(&conf, stmts, STMT__MAX, (int)conns);
 	app.rl_api = ratelimit_new(4096);
-	if (memory_mb > 0 && (app.mem = mem_new(&conf, (size_t)memory_mb << 20,
+	if (memory_kb > 0 && (app.mem = mem_new(&conf, (size_t)memory_kb << 10,
 	    (int)memory_sync, (int)memory_ttl)) == NULL)
 		goto out;
 
