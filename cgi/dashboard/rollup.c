@@ -54,7 +54,11 @@ rollup_day(struct db *db, const struct qsite *site, long day)
 	q.site = site;
 	if (db_begin(db) == -1)
 		return -1;
-	buf_adds(&sql, "DELETE FROM rollup_days WHERE site_id = ? AND day = ?");
+	/* Every dimension named: the key is (site, dim, day), so this is one range each. */
+	buf_adds(&sql, "DELETE FROM rollup_days WHERE site_id = ? AND day = ? AND dim IN (");
+	for (d = 0; d < DIM__MAX; d++)
+		buf_addf(&sql, d ? ",%d" : "%d", d);
+	buf_addch(&sql, ')');
 	db_arg_int(&a, site->id);
 	arg_day(&a, day);
 	if (exec_sql(db, &sql, &a, NULL) == -1)
@@ -92,11 +96,14 @@ rollup_month(struct db *db, long long site, long m0, long m1)
 {
 	struct buf sql = BUF_INIT;
 	struct db_args a = DB_ARGS_INIT;
-	int rc = -1;
+	int d, rc = -1;
 
 	if (db_begin(db) == -1)
 		return -1;
-	buf_adds(&sql, "DELETE FROM rollup_months WHERE site_id = ? AND day = ?");
+	buf_adds(&sql, "DELETE FROM rollup_months WHERE site_id = ? AND day = ? AND dim IN (");
+	for (d = 0; d < DIM__MAX; d++)
+		buf_addf(&sql, d ? ",%d" : "%d", d);
+	buf_addch(&sql, ')');
 	db_arg_int(&a, site);
 	arg_day(&a, m0);
 	if (exec_sql(db, &sql, &a, NULL) == -1)
