@@ -21,6 +21,7 @@
 #define TRACKR_DASH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "db.h"
@@ -75,6 +76,9 @@ extern const struct dim_info dims[DIM__MAX];
 /* By key or slug; DIM__MAX when unknown. */
 enum dim	dim_by_key(const char *key);
 enum dim	dim_by_slug(const char *slug, size_t len);
+
+/* FNV-1a of s[0..n): the hash of the value tables (mem.c, query.c). */
+uint32_t	dash_hash(const char *s, size_t n);
 
 /* The separator between a property's key and value in DIM_PROP values. */
 #define PROP_SEP	"\x1f"

@@ -78,3 +78,14 @@ dim_by_slug(const char *slug, size_t len)
 			return (enum dim)i;
 	return DIM__MAX;
 }
+
+uint32_t
+dash_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}

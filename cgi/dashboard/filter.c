@@ -545,3 +545,26 @@ filters_sql_events(const struct filters *fs, struct buf *sql,
 	}
 	return 0;
 }
+
+int
+goal_match(const char *pat, const char *s, size_t n)
+{
+	const char *star = NULL, *end = s + n, *mark = NULL;
+
+	while (s < end) {
+		if (*pat == '*') {
+			star = pat++;
+			mark = s;
+		} else if (*pat != '\0' && *pat == *s) {
+			pat++;
+			s++;
+		} else if (star != NULL) {
+			pat = star + 1;
+			s = ++mark;
+		} else
+			return 0;
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}

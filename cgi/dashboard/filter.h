@@ -108,6 +108,12 @@ int	 filters_sql_events(const struct filters *, struct buf *sql,
  * preceded by '!'; with star_is_wildcard, '*' becomes '%'.  Adds no
  * surrounding '%'.
  */
+/*
+ * 1 when s[0..n) matches a page goal's pattern ('*': any run of bytes),
+ * as the server's LIKE on the binary collation matches it: the column
+ * store and funnels match in memory what filters_sql() matches in SQL.
+ */
+int	 goal_match(const char *pattern, const char *s, size_t n);
 void	 sql_like_escape(struct buf *, const char *s, size_t n,
 	    int star_is_wildcard);
 

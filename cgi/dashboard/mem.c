@@ -91,17 +91,6 @@ struct mem {
 
 /* ------------------------------------------------------------ dicts */
 
-static uint32_t
-hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static void
 dict_grow(struct dict *d)
 {
@@ -112,7 +101,7 @@ dict_grow(struct dict *d)
 	d->slot = xcalloc(d->nslot, sizeof(*d->slot));
 	mask = d->nslot - 1;
 	for (i = 0; i < d->n; i++) {
-		k = hash(d->s[i], d->len[i]) & mask;
+		k = dash_hash(d->s[i], d->len[i]) & mask;
 		while (d->slot[k])
 			k = (k + 1) & mask;
 		d->slot[k] = i + 1;
@@ -131,7 +120,7 @@ dict_id(struct dict *d, const char *s, size_t n, int add)
 	if (d->nslot == 0 || (add && (d->n + 1) * 2 > d->nslot))
 		dict_grow(d);
 	mask = d->nslot - 1;
-	for (k = hash(s, n) & mask; d->slot[k]; k = (k + 1) & mask) {
+	for (k = dash_hash(s, n) & mask; d->slot[k]; k = (k + 1) & mask) {
 		id = d->slot[k] - 1;
 		if (d->len[id] == n && memcmp(d->s[id], s, n) == 0)
 			return id;
@@ -1132,30 +1121,6 @@ mem_dict_json(const struct memsite *m, enum dim dim, struct buf *out)
 	return d != NULL ? d->n : 0;
 }
 
-/* 1 when s[0..n) matches pattern, where '*' matches any run of bytes. */
-static int
-glob(const char *pat, const char *s, size_t n)
-{
-	const char *star = NULL, *end = s + n, *mark = NULL;
-
-	while (s < end) {
-		if (*pat == '*') {
-			star = pat++;
-			mark = s;
-		} else if (*pat != '\0' && *pat == *s) {
-			pat++;
-			s++;
-		} else if (star != NULL) {
-			pat = star + 1;
-			s = ++mark;
-		} else
-			return 0;
-	}
-	while (*pat == '*')
-		pat++;
-	return *pat == '\0';
-}
-
 unsigned char *
 mem_goal_flags(const struct memsite *m, int is_event, const char *target, size_t *np)
 {
@@ -1166,7 +1131,8 @@ mem_goal_flags(const struct memsite *m, int is_event, const char *target, size_t
 	/* As the server's LIKE on the binary collation matches ('*' made '%'). */
 	for (k = 0; k < d->n; k++)
 		hit[k] = is_event ? strlen(target) == d->len[k] &&
-		    memcmp(target, d->s[k], d->len[k]) == 0 : glob(target, d->s[k], d->len[k]);
+		    memcmp(target, d->s[k], d->len[k]) == 0 :
+		    goal_match(target, d->s[k], d->len[k]);
 	*np = d->n;
 	return hit;
 }

@@ -556,17 +556,6 @@ struct merge {
 	size_t		 nslot;
 };
 
-static uint32_t
-merge_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static void
 merge_add(void *arg, const char *v, size_t len, const struct metrics *m)
 {
@@ -579,14 +568,14 @@ merge_add(void *arg, const char *v, size_t len, const struct metrics *m)
 		g->slot = xcalloc(g->nslot, sizeof(*g->slot));
 		mask = g->nslot - 1;
 		for (i = 0; i < g->n; i++) {
-			for (k = merge_hash(g->rows[i].v, g->rows[i].len) & mask; g->slot[k];
+			for (k = dash_hash(g->rows[i].v, g->rows[i].len) & mask; g->slot[k];
 			    k = (k + 1) & mask)
 				;
 			g->slot[k] = (uint32_t)i + 1;
 		}
 	}
 	mask = g->nslot - 1;
-	for (k = merge_hash(v, len) & mask; g->slot[k]; k = (k + 1) & mask) {
+	for (k = dash_hash(v, len) & mask; g->slot[k]; k = (k + 1) & mask) {
 		struct mrow *r = &g->rows[g->slot[k] - 1];
 
 		if (r->len == len && memcmp(r->v, v, len) == 0) {
@@ -950,30 +939,6 @@ q_series(struct qctx *q, const struct period *p, const struct filters *f, struct
 
 /* -------------------------------------------------------------- goals */
 
-/* 1 when s matches pattern, where '*' matches any run of bytes. */
-static int
-glob_match(const char *pat, const char *s)
-{
-	const char *star = NULL, *mark = NULL;
-
-	while (*s) {
-		if (*pat == '*') {
-			star = pat++;
-			mark = s;
-		} else if (*pat == *s) {
-			pat++;
-			s++;
-		} else if (star) {
-			pat = star + 1;
-			s = ++mark;
-		} else
-			return 0;
-	}
-	while (*pat == '*')
-		pat++;
-	return *pat == '\0';
-}
-
 /*
  * The event condition of a goal over events e, appended with its argument.
  * The server makes the LIKE pattern of the goal's own string (as
@@ -1134,7 +1099,8 @@ row_funnel(void *arg, const struct db_res *r)
 		return 0;
 	g = &fn->steps[fn->reached];
 	if (g->is_event ? strcmp(name, g->target) == 0 :
-	    strcmp(name, "pageview") == 0 && path != NULL && glob_match(g->target, path))
+	    strcmp(name, "pageview") == 0 && path != NULL &&
+	    goal_match(g->target, path, strlen(path)))
 		fn->reached++;
 	return 0;
 }

@@ -512,6 +512,24 @@ test_describe(void)
 	CU_ASSERT(describes("goal:is:3", NULL, 0, "Goal is #3"));
 }
 
+/* Page goals match as LIKE with '*' for '%' does on the binary collation. */
+static void
+test_goal_match(void)
+{
+	CU_ASSERT_TRUE(goal_match("/blog/*", "/blog/a", 7));
+	CU_ASSERT_TRUE(goal_match("/blog/*", "/blog/", 6));
+	CU_ASSERT_FALSE(goal_match("/blog/*", "/blog", 5));
+	CU_ASSERT_FALSE(goal_match("/blog/*", "/Blog/a", 7));	/* case counts */
+	CU_ASSERT_TRUE(goal_match("*/a*b", "/x/y/a-b", 8));
+	CU_ASSERT_TRUE(goal_match("/p", "/p", 2));
+	CU_ASSERT_FALSE(goal_match("/p", "/pp", 3));
+	CU_ASSERT_TRUE(goal_match("/50%_off", "/50%_off", 8));	/* % and _ are literal */
+	CU_ASSERT_FALSE(goal_match("/50%_off", "/50xyoff", 8));
+	CU_ASSERT_TRUE(goal_match("*", "", 0));
+	/* Only the n bytes given: the rest of the buffer does not count. */
+	CU_ASSERT_TRUE(goal_match("/a", "/abc", 2));
+}
+
 static void
 test_like_escape(void)
 {
@@ -784,7 +802,8 @@ main(void)
 	    CU_add_test(s, "like escape", test_like_escape) == NULL ||
 	    CU_add_test(s, "sql of session dims", test_sql_session) == NULL ||
 	    CU_add_test(s, "sql of event dims", test_sql_events) == NULL ||
-	    CU_add_test(s, "sql of several", test_sql_many) == NULL) {
+	    CU_add_test(s, "sql of several", test_sql_many) == NULL ||
+	    CU_add_test(s, "goal patterns", test_goal_match) == NULL) {
 		CU_cleanup_registry();
 		return 1;
 	}
