@@ -1371,7 +1371,6 @@ test_password_link(void)
 static int
 suite_init(void)
 {
-	const char *secret;
 	char *p;
 
 	it_token(rnd, 8);
@@ -1380,13 +1379,7 @@ suite_init(void)
 			*p = 'x';
 	if ((db = it_db_open(&conf, stmts, STMT__MAX)) == NULL)
 		return -1;
-	if ((secret = conf_str(&conf, "secret_key", NULL)) == NULL) {
-		fprintf(stderr, "no secret_key in TRACKR_CONF\n");
-		return -1;
-	}
-	/* As trackr-dashboard's main() derives its key: for the forms' tokens. */
-	crypt_sha256(secret, strlen(secret), app_key);
-	return 0;
+	return it_app_key(&conf, app_key);
 }
 
 static int

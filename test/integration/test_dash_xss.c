@@ -1399,7 +1399,6 @@ test_form_echo(void)
 static int
 suite_init(void)
 {
-	const char *secret;
 	char *p;
 
 	it_token(rnd, 8);
@@ -1409,13 +1408,7 @@ suite_init(void)
 	buf_init(&collected, 0);
 	if ((db = it_db_open(&conf, stmts, STMT__MAX)) == NULL)
 		return -1;
-	if ((secret = conf_str(&conf, "secret_key", NULL)) == NULL) {
-		fprintf(stderr, "no secret_key in TRACKR_CONF\n");
-		return -1;
-	}
-	/* As the dashboard derives its key: for the forms' tokens. */
-	crypt_sha256(secret, strlen(secret), app_key);
-	return 0;
+	return it_app_key(&conf, app_key);
 }
 
 static int

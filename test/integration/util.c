@@ -832,3 +832,16 @@ fail:
 	it_shutdown();
 	return 1;
 }
+
+int
+it_app_key(const struct conf *c, unsigned char key[CRYPT_SHA256_LEN])
+{
+	const char *secret = conf_str(c, "secret_key", NULL);
+
+	if (secret == NULL) {
+		fprintf(stderr, "no secret_key in TRACKR_CONF\n");
+		return -1;
+	}
+	crypt_sha256(secret, strlen(secret), key);
+	return 0;
+}

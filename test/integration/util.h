@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "crypt.h"
 #include "db.h"
 
 /* A current desktop Chrome on Windows: classified as a browser, not a bot. */
@@ -127,6 +128,12 @@ long long	 it_json_int(const struct it_resp *, const char *key, long long def);
  * failure.  stmts is the suite's fixed SQL, as for db_open().
  */
 struct db	*it_db_open(struct conf *c, const char *const *stmts, size_t n);
+/*
+ * The programs' key, derived from conf's secret_key as their main() does
+ * (for computing the CSRF tokens of forms); 0, or -1 (printed) when there
+ * is no secret_key.
+ */
+int		 it_app_key(const struct conf *c, unsigned char key[CRYPT_SHA256_LEN]);
 /*
  * Run statement i with args and return the first column of the first row
  * as an integer: def when there is no row or it is NULL, -1 on error.
