@@ -180,6 +180,60 @@ unavailable(struct resp *resp, const char *origin)
 	return resp_error(resp, 503, "temporarily unavailable, retry later");
 }
 
+/* The answer once the writer is done with a request's n events. */
+static int
+stored_answer(struct resp *resp, enum write_result wr, int pixel_mode,
+    const char *origin, size_t n)
+{
+	switch (wr) {
+	case WRITE_OK:
+		return answer(resp, pixel_mode, origin, n, NULL);
+	case WRITE_DUPLICATE:
+		return answer(resp, pixel_mode, origin, 0, "duplicate");
+	case WRITE_FAILED:
+		cors(resp, origin);
+		return resp_error(resp, 500, "the events could not be stored");
+	default:
+		return unavailable(resp, origin);
+	}
+}
+
+/*
+ * A request whose answer waits for the writer (server_can_defer()): one
+ * per request thread, so it outlives the handler until the answer goes.
+ */
+struct pending {
+	struct event_list	 l;
+	struct resp		*resp;
+	const char		*origin;	/* in the request's parameters */
+	int			 pixel_mode;
+};
+
+static void *
+thread_init(const void *app)
+{
+	(void)app;
+	return xcalloc(1, sizeof(struct pending));
+}
+
+static void
+thread_free(void *p)
+{
+	free(p);
+}
+
+/* writer_done for a deferred request: answer it on the writer's thread. */
+static void
+stored(void *arg, enum write_result wr)
+{
+	struct pending *p = arg;
+	int status;
+
+	status = stored_answer(p->resp, wr, p->pixel_mode, p->origin, p->l.n);
+	event_list_free(&p->l);
+	server_answer(p->resp, status);
+}
+
 static int
 h_event(struct req *r, struct resp *resp)
 {
@@ -284,21 +338,26 @@ h_event(struct req *r, struct resp *resp)
 		l.ev[i].prev_visitor_id = vid_y;
 	}
 
-	switch (writer_submit(app->writer, l.ev, l.n, site.id, l.target.batch_id)) {
-	case WRITE_OK:
-		rc = answer(resp, pixel_mode, origin, l.n, NULL);
-		break;
-	case WRITE_DUPLICATE:
-		rc = answer(resp, pixel_mode, origin, 0, "duplicate");
-		break;
-	case WRITE_FAILED:
-		cors(resp, origin);
-		rc = resp_error(resp, 500, "the events could not be stored");
-		break;
-	default:
-		rc = unavailable(resp, origin);
-		break;
+	/*
+	 * On a kept-alive connection the writer answers once the events
+	 * are committed, and this thread goes back to wait for the next
+	 * request: no sleep and wake-up of its own for the commit.
+	 */
+	if (server_can_defer(r)) {
+		struct pending *p = r->thread;
+
+		p->l = l;
+		p->resp = resp;
+		p->origin = origin;
+		p->pixel_mode = pixel_mode;
+		if (writer_submit_async(app->writer, p->l.ev, p->l.n, site.id,
+		    p->l.target.batch_id, stored, p) == 0)
+			return SERVER_DEFERRED;
+		event_list_free(&p->l);
+		return unavailable(resp, origin);
 	}
+	rc = stored_answer(resp, writer_submit(app->writer, l.ev, l.n, site.id,
+	    l.target.batch_id), pixel_mode, origin, l.n);
 out:
 	event_list_free(&l);
 	return rc;
@@ -418,6 +477,8 @@ main(int argc, char *argv[])
 	so.routes = routes;
 	so.nroutes = sizeof(routes) / sizeof(routes[0]);
 	so.app = &app;
+	so.thread_init = thread_init;
+	so.thread_free = thread_free;
 	rc = server_run(&so) == 0 ? 0 : 1;
 out:
 	/* The request threads are gone: store what is queued, then stop. */

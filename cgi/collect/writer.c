@@ -86,6 +86,8 @@ struct item {
 	enum write_result result;
 	struct item	*next;
 	struct item	*wake;		/* the waiter this one wakes in turn */
+	writer_done	 cb;		/* asynchronous: called instead; frees the item */
+	void		*arg;
 };
 
 
@@ -350,8 +352,16 @@ load_sessions(struct wctx *c, size_t nev, int64_t since)
 	while (i < nev) {
 		n = 0;
 		for (; i < nev && n + 2 <= LOOKUP_MAX; i++) {
-			uint64_t vs[2] = { c->evs[i]->visitor_id, c->evs[i]->prev_visitor_id };
+			const struct event *e = c->evs[i];
+			uint64_t vs[2] = { e->visitor_id, e->prev_visitor_id };
 
+			/*
+			 * Yesterday's id matters only when today's has no
+			 * live session at e (stitch_events): a cached one
+			 * that is live then settles both, with no query.
+			 */
+			if (from_cache(c, vs[0], e->ts_ms - SESSION_IDLE_MS))
+				continue;
 			for (k = 0; k < 2; k++) {
 				if (vs[k] == 0 || from_cache(c, vs[k], since))
 					continue;
@@ -602,7 +612,7 @@ fail:
 static void
 finish(struct writer *w, struct item *group, int down)
 {
-	struct item *it, *next;
+	struct item *it, *next, *first = NULL, **wakep = &first;
 	size_t rows = 0;
 
 	for (it = group; it != NULL; it = it->next)
@@ -612,19 +622,36 @@ finish(struct writer *w, struct item *group, int down)
 	if (down)
 		w->down_until = now_ms() + DOWN_MS;
 	pthread_mutex_unlock(&w->lock);
-	/*
-	 * The writer wakes only the first waiter and each woken waiter wakes
-	 * the next (writer_submit), so the writer goes back to the database
-	 * at once instead of spending a futex wake per request.
-	 */
-	for (it = group; it != NULL; it = next) {
-		next = it->next;
+	/* Every result first: a duplicate reads the one it repeats. */
+	for (it = group; it != NULL; it = it->next)
 		if (it->dup_of != NULL)
 			it->result = it->dup_of->result == WRITE_OK ?
 			    WRITE_DUPLICATE : it->dup_of->result;
-		it->wake = next;
+	/*
+	 * Waiters: the writer wakes only the first and each woken waiter
+	 * wakes the next (writer_submit), so the writer goes back to the
+	 * database at once instead of spending a futex wake per request.
+	 */
+	for (it = group; it != NULL; it = it->next)
+		if (it->cb == NULL) {
+			*wakep = it;
+			wakep = &it->wake;
+		}
+	*wakep = NULL;
+	/* Asynchronous items: answered here; each is gone once its call returns. */
+	for (it = group; it != NULL; it = next) {
+		next = it->next;
+		if (it->cb != NULL) {
+			writer_done cb = it->cb;
+			void *arg = it->arg;
+			enum write_result result = it->result;
+
+			free(it);
+			cb(arg, result);
+		}
 	}
-	sem_post(&group->done);	/* group is gone once posted */
+	if (first != NULL)
+		sem_post(&first->done);	/* each waiter's item is gone once posted */
 }
 
 /* Store the group, retrying deadlocks; 0 or -1. */
@@ -787,6 +814,24 @@ writer_new(const struct conf *conf, int nthreads, size_t max_rows, size_t max_qu
 	return w;
 }
 
+/* Queue it; 0, or -1 when the writer takes no more now. */
+static int
+enqueue(struct writer *w, struct item *it)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping || now_ms() < w->down_until ||
+	    w->queued_rows + it->n > w->max_queue) {
+		pthread_mutex_unlock(&w->lock);
+		return -1;
+	}
+	*w->tail = it;
+	w->tail = &it->next;
+	w->queued_rows += it->n;
+	pthread_cond_signal(&w->queued);
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
 enum write_result
 writer_submit(struct writer *w, struct event *ev, size_t n, unsigned site_id,
     const char *batch_id)
@@ -799,24 +844,35 @@ writer_submit(struct writer *w, struct event *ev, size_t n, unsigned site_id,
 	it.site_id = site_id;
 	it.batch_id = batch_id;
 	sem_init(&it.done, 0, 0);
-	pthread_mutex_lock(&w->lock);
-	if (w->stopping || now_ms() < w->down_until ||
-	    w->queued_rows + n > w->max_queue) {
-		pthread_mutex_unlock(&w->lock);
+	if (enqueue(w, &it) == -1) {
 		sem_destroy(&it.done);
 		return WRITE_UNAVAILABLE;
 	}
-	*w->tail = &it;
-	w->tail = &it.next;
-	w->queued_rows += n;
-	pthread_cond_signal(&w->queued);
-	pthread_mutex_unlock(&w->lock);
 	while (sem_wait(&it.done) == -1 && errno == EINTR)
 		;
 	if (it.wake != NULL)
 		sem_post(&it.wake->done);
 	sem_destroy(&it.done);
 	return it.result;
+}
+
+int
+writer_submit_async(struct writer *w, struct event *ev, size_t n,
+    unsigned site_id, const char *batch_id, writer_done cb, void *arg)
+{
+	struct item *it = xcalloc(1, sizeof(*it));
+
+	it->ev = ev;
+	it->n = n;
+	it->site_id = site_id;
+	it->batch_id = batch_id;
+	it->cb = cb;
+	it->arg = arg;
+	if (enqueue(w, it) == -1) {
+		free(it);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -1,11 +1,12 @@
 /*
  * writer: durable group commit for collected events.
  *
- * Request threads hand their events to writer_submit() and wait.  Writer
+ * Request threads hand their events to writer_submit() and wait, or to
+ * writer_submit_async() with a function to call when done.  Writer
  * threads take everything queued at that moment, store it in one
  * transaction (multi-row INSERTs, sessions stitched, client batch ids
  * claimed) and COMMIT with innodb_flush_log_at_trx_commit=1, then wake
- * the waiters.  So a request is answered 2xx only once its events are on
+ * the waiters (or call their functions).  So a request is answered 2xx only once its events are on
  * disk, and concurrent requests share the cost of each commit.
  */
 #ifndef TRACKR_WRITER_H
@@ -40,6 +41,17 @@ struct writer		*writer_new(const struct conf *, int nthreads, size_t max_rows,
  */
 enum write_result	 writer_submit(struct writer *, struct event *ev, size_t n,
 			    unsigned site_id, const char *batch_id);
+/*
+ * The same without waiting: done(arg, result) is called once, on a writer
+ * thread, when the events are committed or have failed.  Returns 0 when
+ * queued, or -1 when the writer refuses more now (database down, queue
+ * full, stopping): done is then never called and the caller answers as
+ * for WRITE_UNAVAILABLE.  The events must stay valid until done runs.
+ */
+typedef void	(*writer_done)(void *arg, enum write_result);
+int			 writer_submit_async(struct writer *, struct event *ev,
+			    size_t n, unsigned site_id, const char *batch_id,
+			    writer_done done, void *arg);
 /* Store what is queued, then stop the threads and free everything. */
 void			 writer_free(struct writer *);
 

@@ -16,7 +16,9 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,8 @@ struct worker {
 	struct req		 req;
 	struct resp		 resp;
 	struct buf		 out;
+	int			 deferred;	/* answer due from server_answer() */
+	sem_t			 answered;	/* posted by server_answer() */
 };
 
 static atomic_int stopping;
@@ -208,6 +212,11 @@ serve(struct worker *w)
 	fill_req(w);
 	s->head = w->req.method == METHOD_HEAD;
 	status = route_dispatch(o->routes, o->nroutes, &w->req, s);
+	if (status == SERVER_DEFERRED && s->stream_status == 0 &&
+	    server_can_defer(&w->req)) {
+		w->deferred = 1;
+		return;
+	}
 	if (s->stream_status != 0) {
 		end_stream(w, status);
 		return;
@@ -218,6 +227,57 @@ serve(struct worker *w)
 	}
 	s->status = status;
 	write_resp(w);
+}
+
+static struct worker *
+worker_of_req(const struct req *r)
+{
+	return (struct worker *)((const char *)r - offsetof(struct worker, req));
+}
+
+int
+server_can_defer(const struct req *r)
+{
+	const struct worker *w = worker_of_req(r);
+
+	/*
+	 * Only on a kept-alive connection: its thread then waits in poll(2)
+	 * on the socket, which server_answer() leaves open.  Closing it
+	 * there, under a thread asleep on it, would be a race.
+	 */
+	return w->fr.keepConnection && w->fr.ipcFd >= 0;
+}
+
+void
+server_answer(struct resp *s, int status)
+{
+	struct worker *w = (struct worker *)((char *)s - offsetof(struct worker, resp));
+
+	if (status < 100 || status > 599) {
+		log_err("deferred answer for %s has status %d", w->req.path, status);
+		status = resp_error(s, 500, "internal error");
+	}
+	s->status = status;
+	write_resp(w);
+	/*
+	 * Closing both output streams sends the end of the answer (the
+	 * END_REQUEST record follows the last one); FCGX_Finish_r() on the
+	 * request's own thread does the rest and finds them closed.
+	 */
+	FCGX_FClose(w->fr.err);
+	FCGX_FClose(w->fr.out);
+	sem_post(&w->answered);
+}
+
+/* Wait until a deferred answer went out, so the request can be finished. */
+static void
+settle(struct worker *w)
+{
+	if (!w->deferred)
+		return;
+	while (sem_wait(&w->answered) == -1 && errno == EINTR)
+		;
+	w->deferred = 0;
 }
 
 /*
@@ -258,6 +318,7 @@ worker_main(void *arg)
 		log_err("FCGX_InitRequest failed");
 		goto out;
 	}
+	sem_init(&w->answered, 0, 0);
 	buf_init(&w->req.body, 0);
 	buf_init(&w->resp.body, 0);
 	buf_init(&w->resp.headers, 0);
@@ -270,6 +331,8 @@ worker_main(void *arg)
 		pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 		if (wait_request(&w->fr) == -1)
 			continue;	/* poked: see whether we stop */
+		/* The web server asks again only once it has the answer. */
+		settle(w);
 		rc = FCGX_Accept_r(&w->fr);
 		pthread_sigmask(SIG_BLOCK, &usr1, NULL);
 		if (rc < 0) {
@@ -282,8 +345,10 @@ worker_main(void *arg)
 			continue;
 		}
 		serve(w);
-		FCGX_Finish_r(&w->fr);
+		if (!w->deferred)
+			FCGX_Finish_r(&w->fr);
 	}
+	settle(w);
 	FCGX_Finish_r(&w->fr);
 	if (o->thread_free)
 		o->thread_free(w->req.thread);
@@ -293,6 +358,7 @@ worker_main(void *arg)
 	buf_release(&w->resp.body);
 	buf_release(&w->resp.headers);
 	buf_release(&w->out);
+	sem_destroy(&w->answered);
 out:
 	atomic_store(&w->done, 1);
 	return NULL;

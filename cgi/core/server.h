@@ -35,6 +35,19 @@ struct server_opts {
 int	server_conf(struct conf *conf, const char *prog, const char *path);
 /* Serve until told to stop; 0 on a clean stop, -1 (logged) on failure to start. */
 int	server_run(const struct server_opts *);
+/*
+ * A handler may return SERVER_DEFERRED when server_can_defer() says so:
+ * the answer is then sent later, from any thread, by one server_answer()
+ * call, and the request's state (req, resp and what they point to) stays
+ * as it is until then.  The request's thread meanwhile waits for the
+ * next request on the connection, so a handler that waits for another
+ * thread's work costs no extra sleep and wake-up.
+ */
+#define SERVER_DEFERRED	1
+/* 1 when r's answer may be deferred: its connection is kept alive. */
+int	server_can_defer(const struct req *r);
+/* Send the deferred answer held in resp with status (100-599). */
+void	server_answer(struct resp *resp, int status);
 /* Ask a running server to stop as SIGTERM would (for tests and fatal paths). */
 void	server_stop(void);
 /* 1 once a stop was asked for. */
