@@ -217,21 +217,26 @@ thread_init(const void *app)
 }
 
 static void
-thread_free(void *p)
+thread_free(void *arg)
 {
+	struct pending *p = arg;
+
+	event_list_free(&p->l);
 	free(p);
 }
 
-/* writer_done for a deferred request: answer it on the writer's thread. */
+/*
+ * writer_done for a deferred request: answer it on the writer's thread.
+ * The events stay for the request's own thread to free (at its next
+ * request), which allocated them: glibc frees across threads slowly.
+ */
 static void
 stored(void *arg, enum write_result wr)
 {
 	struct pending *p = arg;
-	int status;
 
-	status = stored_answer(p->resp, wr, p->pixel_mode, p->origin, p->l.n);
-	event_list_free(&p->l);
-	server_answer(p->resp, status);
+	server_answer(p->resp, stored_answer(p->resp, wr, p->pixel_mode,
+	    p->origin, p->l.n));
 }
 
 static int
@@ -269,6 +274,8 @@ h_event(struct req *r, struct resp *resp)
 		resp_header(resp, "Access-Control-Max-Age", "86400");
 		return 204;
 	}
+	/* The previous deferred request of this thread was answered (settle()). */
+	event_list_free(&((struct pending *)r->thread)->l);
 	memset(&l, 0, sizeof(l));
 	if (!pixel_mode) {
 		if (strcmp(r->content_type, "text/plain") != 0 &&

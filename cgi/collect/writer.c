@@ -36,7 +36,8 @@ enum wstmt {
 	W_CLAIMED,
 	W_EVENTS,				/* + rows - 1 */
 	W_SESSIONS = W_EVENTS + CHUNK_MAX,
-	W_CLAIM = W_SESSIONS + CHUNK_MAX,
+	W_TOUCH = W_SESSIONS + CHUNK_MAX,
+	W_CLAIM = W_TOUCH + CHUNK_MAX,
 	W_LOOKUP = W_CLAIM + CHUNK_MAX,
 	W__MAX = W_LOOKUP + LOOKUP_MAX
 };
@@ -52,6 +53,16 @@ enum wstmt {
 	"source, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term, " \
 	"utm_content, country, device, browser, browser_version, os, os_version, screen"
 #define SESSION_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+/*
+ * A visit the writer found stored (in its cache or by the lookup) only
+ * needs what SESSION_UPDATE changes: its attributes are never updated.
+ * Should its row be gone meanwhile, the row it makes has the attributes'
+ * defaults, as the full statement would have made them (s->first is
+ * NULL for such a visit).
+ */
+#define TOUCH_COLS "id, site_id, visitor_id, started_at, last_seen, exit_page, " \
+	"pageviews, events, interactions, engagement_ms, max_scroll"
+#define TOUCH_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
 /* Assignments run left to right and see earlier ones: exit_page before last_seen. */
 #define SESSION_UPDATE " ON DUPLICATE KEY UPDATE " \
 	"exit_page = IF(VALUES(exit_page) <> '' AND VALUES(last_seen) >= last_seen, " \
@@ -163,9 +174,12 @@ wstmt(struct wctx *c, size_t i)
 	else if (i < W_SESSIONS)
 		c->sql[i] = repeat_sql("INSERT INTO events (" EVENT_COLS ") VALUES ",
 		    EVENT_ROW, i - W_EVENTS + 1, "");
-	else if (i < W_CLAIM)
+	else if (i < W_TOUCH)
 		c->sql[i] = repeat_sql("INSERT INTO sessions (" SESSION_COLS ") VALUES ",
 		    SESSION_ROW, i - W_SESSIONS + 1, SESSION_UPDATE);
+	else if (i < W_CLAIM)
+		c->sql[i] = repeat_sql("INSERT INTO sessions (" TOUCH_COLS ") VALUES ",
+		    TOUCH_ROW, i - W_TOUCH + 1, SESSION_UPDATE);
 	else if (i < W_LOOKUP)
 		c->sql[i] = repeat_sql("INSERT INTO ingest_batches (site_id, batch_id, txn) VALUES ",
 		    "(?,?,?)", i - W_CLAIM + 1, " ON DUPLICATE KEY UPDATE txn = txn");
@@ -503,6 +517,23 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_strz(a, f ? stitch_screen_class(f->screen_width) : "");
 }
 
+/* The part of a stored visit that SESSION_UPDATE changes (TOUCH_COLS). */
+static void
+bind_touch(struct db_args *a, const struct sess *s)
+{
+	db_arg_uint(a, s->id);
+	db_arg_uint(a, s->site_id);
+	db_arg_uint(a, s->visitor);
+	db_arg_time_ms(a, s->started > 0 ? s->started : s->last_seen);
+	db_arg_time_ms(a, s->last_seen);
+	db_arg_strz(a, s->exit_page ? s->exit_page : "");
+	db_arg_uint(a, s->pageviews);
+	db_arg_uint(a, s->events);
+	db_arg_uint(a, s->interactions);
+	db_arg_uint(a, s->engagement);
+	db_arg_uint(a, s->max_scroll);
+}
+
 static __thread struct wctx *sort_ctx;
 
 static int
@@ -514,31 +545,49 @@ sess_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Upsert sessions d[0..n) with the statements from si, binding each with bind. */
 static int
-upsert_sessions(struct wctx *c)
+write_sessions(struct wctx *c, const size_t *d, size_t n, size_t si,
+    void (*bind)(struct db_args *, const struct sess *))
 {
-	size_t i = 0, k, ci, n = 0;
-	size_t *dirty = xmalloc((c->st.nsess ? c->st.nsess : 1) * sizeof(*dirty));
-	int rc = -1;
+	size_t i = 0, k, ci;
 
-	for (i = 0; i < c->st.nsess; i++)
-		if (c->st.sess[i].dirty)
-			dirty[n++] = i;
-	/* Rows locked in id order by every writer: no deadlock between them. */
-	sort_ctx = c;
-	qsort(dirty, n, sizeof(*dirty), sess_cmp);
-	i = 0;
 	while (i < n) {
 		ci = chunk(n - i);
 		db_args_reset(&c->args);
 		for (k = 0; k < ci; k++, i++)
-			bind_session(&c->args, &c->st.sess[dirty[i]]);
-		if (db_exec(c->db, wstmt(c, W_SESSIONS + ci - 1), &c->args, NULL, NULL) == -1)
-			goto out;
+			bind(&c->args, &c->st.sess[d[i]]);
+		if (db_exec(c->db, wstmt(c, si + ci - 1), &c->args, NULL, NULL) == -1)
+			return -1;
 	}
-	rc = 0;
-out:
-	free(dirty);
+	return 0;
+}
+
+/* New visits with all their columns, stored ones with the columns that change. */
+static int
+upsert_sessions(struct wctx *c)
+{
+	size_t i, n = 0, known = 0, *d;
+	int rc = -1;
+
+	d = xmalloc((c->st.nsess ? c->st.nsess : 1) * sizeof(*d));
+	for (i = 0; i < c->st.nsess; i++)
+		if (c->st.sess[i].dirty && !c->st.sess[i].is_new)
+			d[known++] = i;
+	n = known;
+	for (i = 0; i < c->st.nsess; i++)
+		if (c->st.sess[i].dirty && c->st.sess[i].is_new)
+			d[n++] = i;
+	/*
+	 * Rows locked in id order by every writer: no deadlock between them.
+	 * New visits have new rows, which no other writer can be locking.
+	 */
+	sort_ctx = c;
+	qsort(d, known, sizeof(*d), sess_cmp);
+	if (write_sessions(c, d, known, W_TOUCH, bind_touch) == 0 &&
+	    write_sessions(c, d + known, n - known, W_SESSIONS, bind_session) == 0)
+		rc = 0;
+	free(d);
 	return rc;
 }
 
