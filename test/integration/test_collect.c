@@ -102,6 +102,7 @@ enum site {
 	SITE_COLD,	/* first used while the database is down */
 	SITE_LATE,	/* first used after the database came back */
 	SITE_POISON,	/* values the database may refuse */
+	SITE_GONE,	/* clients that leave before their answer */
 	SITE_DEMO,	/* the stack's demo site ($TRACKR_SITE_KEY), bots allowed */
 	SITE__MAX
 };
@@ -131,6 +132,7 @@ static struct site_row sites[SITE__MAX] = {
 	[SITE_COLD] =	{ "cold", 1, 0, 0, 0 },
 	[SITE_LATE] =	{ "late", 1, 0, 0, 0 },
 	[SITE_POISON] =	{ "poison", 1, 0, 0, 0 },
+	[SITE_GONE] =	{ "gone", 1, 0, 0, 0 },
 	[SITE_DEMO] =	{ "demo", 1, 1, 0, 0 },
 };
 
@@ -1760,6 +1762,87 @@ send_event(enum site s, const char *path, int *retry)
 	return status;
 }
 
+/*
+ * Clients that give up while their events wait for the commit.  The
+ * collector answers a request on a kept-alive connection from the writer
+ * thread, after the COMMIT, while the request's thread already waits on
+ * the socket; a client gone by then must cost neither a thread nor the
+ * collector.  A table lock holds the writer until the clients time out.
+ */
+#define GONE_CLIENTS	12
+
+struct gone {
+	pthread_t	 tid;
+	int		 n;
+	long		 status;
+};
+
+static void *
+gone_main(void *arg)
+{
+	struct gone *g = arg;
+	struct buf b = BUF_INIT, ua = BUF_INIT;
+	struct it_resp r;
+
+	buf_addf(&ua, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+	    "(KHTML, like Gecko) Chrome/%d.0.0.0 Safari/537.36", 140 + g->n);
+	buf_addf(&b, "{\"s\":\"%s\",\"n\":\"pageview\",\"u\":\"https://x.example/gone/%d\"}",
+	    sites[SITE_GONE].key, g->n);
+	it_http(&(struct it_req){ .path = "/api/event", .ctype = "text/plain",
+	    .body = b.ptr, .len = b.len, .ua = ua.ptr, .timeout_ms = 800 }, &r);
+	g->status = r.status;
+	it_resp_free(&r);
+	buf_release(&ua);
+	buf_release(&b);
+	return NULL;
+}
+
+static void
+test_client_gone(void)
+{
+	struct gone g[GONE_CLIENTS];
+	long answered = 0, st;
+	long long stored = 0;
+	int i, k, started = 0, after = 0;
+
+	if (db_exec_sql(db, "LOCK TABLES events WRITE", 24) == -1) {
+		IT_CHECK(0, "LOCK TABLES events WRITE failed");
+		return;
+	}
+	memset(g, 0, sizeof(g));
+	for (i = 0; i < GONE_CLIENTS; i++) {
+		g[i].n = i;
+		if (pthread_create(&g[i].tid, NULL, gone_main, &g[i]) != 0)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(g[i].tid, NULL);
+		if (g[i].status != 0)
+			answered++;
+	}
+	IT_CHECK(db_exec_sql(db, "UNLOCK TABLES", 13) == 0, "UNLOCK TABLES failed");
+	IT_CHECK(started == GONE_CLIENTS, "only %d client threads started", started);
+	IT_CHECK(answered == 0, "%ld of %d clients had an answer while the writer was held",
+	    answered, started);
+	/* Their events commit once the lock goes, unacknowledged. */
+	for (k = 0; k < 100 && (stored = events_of(SITE_GONE)) < started; k++)
+		usleep(100 * 1000);
+	IT_CHECK(stored == started, "%lld events of %d clients that left were stored",
+	    stored, started);
+	/* The threads those requests held serve again, and so does the writer. */
+	for (i = 0; i < 3 * GONE_CLIENTS; i++)
+		if ((st = send_event(SITE_GONE, "/after", NULL)) == 202)
+			after++;
+		else
+			printf("\n  after the clients left: %ld", st);
+	IT_CHECK(after == 3 * GONE_CLIENTS, "%d of %d events answered 202 after the clients left",
+	    after, 3 * GONE_CLIENTS);
+	IT_CHECK(events_of(SITE_GONE) == started + after, "%lld events stored, want %d",
+	    events_of(SITE_GONE), started + after);
+	IT_CHECK(health() == 200, "health is not 200 after the clients left");
+}
+
 static void
 test_db_down(void)
 {
@@ -1956,6 +2039,7 @@ main(void)
 		{ "429 past the site's rate limit", test_rate_limit },
 		{ "valid values never fail the write", test_storable },
 		{ "8 threads x 200 requests: stored = acknowledged", test_concurrency },
+		{ "clients gone before the commit cost nothing", test_client_gone },
 		{ "database outage: 503, then recovery", test_db_down },
 		{ "no client address stored", test_no_client_ip },
 	};

@@ -32,6 +32,7 @@ struct it_req {
 	const char	*referer;	/* Referer header, or NULL */
 	const char	*extra[4];	/* more "Name: value" lines, NULL-terminated */
 	const char	*iface;		/* local address; NULL: it_set_iface()'s */
+	long		 timeout_ms;	/* give up (status 0) after this; 0: 60 s */
 };
 
 /* The answer; free with it_resp_free(). */
