@@ -44,6 +44,7 @@ struct worker {
 	struct req		 req;
 	struct resp		 resp;
 	struct buf		 out;
+	int			 may_defer;	/* server_can_defer() said yes */
 	int			 deferred;	/* answer due from server_answer() */
 	sem_t			 answered;	/* posted by server_answer() */
 };
@@ -211,9 +212,10 @@ serve(struct worker *w)
 	reset(w);
 	fill_req(w);
 	s->head = w->req.method == METHOD_HEAD;
+	w->may_defer = 0;
 	status = route_dispatch(o->routes, o->nroutes, &w->req, s);
-	if (status == SERVER_DEFERRED && s->stream_status == 0 &&
-	    server_can_defer(&w->req)) {
+	/* Only a handler that asked may defer: any other 1 is a bug, answered 500. */
+	if (status == SERVER_DEFERRED && w->may_defer && s->stream_status == 0) {
 		w->deferred = 1;
 		return;
 	}
@@ -230,22 +232,24 @@ serve(struct worker *w)
 }
 
 static struct worker *
-worker_of_req(const struct req *r)
+worker_of_req(struct req *r)
 {
-	return (struct worker *)((const char *)r - offsetof(struct worker, req));
+	return (struct worker *)((char *)r - offsetof(struct worker, req));
 }
 
 int
-server_can_defer(const struct req *r)
+server_can_defer(struct req *r)
 {
-	const struct worker *w = worker_of_req(r);
+	struct worker *w = worker_of_req(r);
 
 	/*
 	 * Only on a kept-alive connection: its thread then waits in poll(2)
 	 * on the socket, which server_answer() leaves open.  Closing it
 	 * there, under a thread asleep on it, would be a race.
 	 */
-	return w->fr.keepConnection && w->fr.ipcFd >= 0;
+	w->may_defer = w->fr.keepConnection && w->fr.ipcFd >= 0 &&
+	    w->resp.stream_status == 0;
+	return w->may_defer;
 }
 
 void

@@ -44,8 +44,12 @@ int	server_run(const struct server_opts *);
  * thread's work costs no extra sleep and wake-up.
  */
 #define SERVER_DEFERRED	1
-/* 1 when r's answer may be deferred: its connection is kept alive. */
-int	server_can_defer(const struct req *r);
+/*
+ * 1 when r's answer may be deferred (its connection is kept alive).  A
+ * handler returns SERVER_DEFERRED only after this said 1; any other
+ * return of it is answered 500.
+ */
+int	server_can_defer(struct req *r);
 /* Send the deferred answer held in resp with status (100-599). */
 void	server_answer(struct resp *resp, int status);
 /* Ask a running server to stop as SIGTERM would (for tests and fatal paths). */
