@@ -56,6 +56,13 @@ bench_run() {
 	BENCH_RPS[$c]+="$rps "
 	BENCH_P99[$c]+="$p99 "
 	[[ $c == c ]] && BENCH_ACKED=$((BENCH_ACKED + acked))
+	# c/b of this round: b and c ran next to each other, so a machine
+	# that slows down or speeds up between rounds moves both.
+	if [[ $c == c ]]; then
+		BENCH_PAIRED+="$(awk -v b="${BENCH_LAST_B:-0}" -v c="$rps" 'BEGIN { if (b > 0) printf "%.3f", c / b; else print 0 }') "
+	elif [[ $c == b ]]; then
+		BENCH_LAST_B=$rps
+	fi
 	printf '    run %s %-24s %10s req/s  p99 %8s ms  2xx %-9s other %s  socket errors %s\n' \
 		"$round" "${BENCH_LABEL[$c]}" "$rps" "$(us_to_ms "$p99")" "$acked" "$non2xx" "$errs" >&2
 	if ((non2xx > 0)); then
@@ -70,7 +77,9 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { pr
 cmd_bench() {
 	BENCH_DURATION=${BENCH_DURATION:-10s}
 	BENCH_CONN=${BENCH_CONN:-64}
-	BENCH_ACKED=0
+	BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+	[[ $BENCH_ROUNDS =~ ^[1-9][0-9]?$ ]] || die "BENCH_ROUNDS must be 1-99"
+	BENCH_ACKED=0 BENCH_PAIRED= BENCH_LAST_B=0
 	with_lock bench
 	instance_init bench
 	install_and_build --no-node
@@ -94,8 +103,8 @@ cmd_bench() {
 	[[ $site_id =~ ^[0-9]+$ ]] || die "no bench site in the database"
 	before=$(bench_sql "SELECT COUNT(*) FROM events WHERE site_id = $site_id")
 
-	step "wrk -t2 -c$BENCH_CONN -d$BENCH_DURATION, 3 rounds of a, b, c (body 300 bytes)"
-	for round in 1 2 3; do
+	step "wrk -t2 -c$BENCH_CONN -d$BENCH_DURATION, $BENCH_ROUNDS rounds of a, b, c (body 300 bytes)"
+	for ((round = 1; round <= BENCH_ROUNDS; round++)); do
 		for c in a b c; do bench_run "$c" "$round"; done
 	done
 
@@ -108,16 +117,17 @@ cmd_bench() {
 	done
 
 	local rps_b rps_c
-	printf '\n%sBenchmark%s (medians of 3 runs; wrk -t2 -c%s -d%s on 127.0.0.1)\n' \
-		"$C_BOLD" "$C_OFF" "$BENCH_CONN" "$BENCH_DURATION"
+	printf '\n%sBenchmark%s (medians of %s runs; wrk -t2 -c%s -d%s on 127.0.0.1)\n' \
+		"$C_BOLD" "$C_OFF" "$BENCH_ROUNDS" "$BENCH_CONN" "$BENCH_DURATION"
 	printf '  %-24s %12s %12s\n' case 'req/s' 'p99 ms'
 	for c in a b c; do
 		printf '  %-24s %12s %12s\n' "${BENCH_LABEL[$c]}" "$(median "${BENCH_RPS[$c]}")" \
 			"$(us_to_ms "$(median "${BENCH_P99[$c]}")")"
 	done
 	rps_b=$(median "${BENCH_RPS[b]}") rps_c=$(median "${BENCH_RPS[c]}")
-	printf '  c/b: %s\n' "$(awk -v b="$rps_b" -v c="$rps_c" 'BEGIN { if (b > 0) printf "%.2f (%.0f%%)", c / b, 100 * c / b; else print "n/a" }')"
-	printf '  events acknowledged (c, 3 runs): %s; rows written: %s\n' "$BENCH_ACKED" "$((after - before))"
+	printf '  c/b: %s (ratio of the medians)\n' "$(awk -v b="$rps_b" -v c="$rps_c" 'BEGIN { if (b > 0) printf "%.2f (%.0f%%)", c / b, 100 * c / b; else print "n/a" }')"
+	printf '  c/b per round: %s-> median %s\n' "$BENCH_PAIRED" "$(median "$BENCH_PAIRED")"
+	printf '  events acknowledged (c, %s runs): %s; rows written: %s\n' "$BENCH_ROUNDS" "$BENCH_ACKED" "$((after - before))"
 	if (((after - before) < BENCH_ACKED)); then
 		printf '%sFAIL: %s acknowledged events are missing from the database%s\n' \
 			"$C_RED" "$((BENCH_ACKED - (after - before)))" "$C_OFF"
