@@ -202,6 +202,24 @@ end_stream(struct worker *w, int status)
 	(void)resp_stream_flush(s);
 }
 
+/* Send the buffered answer with status; one outside 100-599 is a bug, answered 500. */
+static void
+answer(struct worker *w, int status)
+{
+	struct resp *s = &w->resp;
+
+	if (status < 100 || status > 599) {
+		log_err("handler for %s returned %d", w->req.path, status);
+		status = resp_error(s, 500, "internal error");
+	}
+	s->status = status;
+	write_resp(w);
+}
+
+/* The worker whose member (req or resp) p is. */
+#define WORKER_OF(p, member) \
+	((struct worker *)((char *)(p) - offsetof(struct worker, member)))
+
 static void
 serve(struct worker *w)
 {
@@ -223,24 +241,13 @@ serve(struct worker *w)
 		end_stream(w, status);
 		return;
 	}
-	if (status < 100 || status > 599) {
-		log_err("handler for %s returned %d", w->req.path, status);
-		status = resp_error(s, 500, "internal error");
-	}
-	s->status = status;
-	write_resp(w);
-}
-
-static struct worker *
-worker_of_req(struct req *r)
-{
-	return (struct worker *)((char *)r - offsetof(struct worker, req));
+	answer(w, status);
 }
 
 int
 server_can_defer(struct req *r)
 {
-	struct worker *w = worker_of_req(r);
+	struct worker *w = WORKER_OF(r, req);
 
 	/*
 	 * Only on a kept-alive connection: its thread then waits in poll(2)
@@ -255,14 +262,9 @@ server_can_defer(struct req *r)
 void
 server_answer(struct resp *s, int status)
 {
-	struct worker *w = (struct worker *)((char *)s - offsetof(struct worker, resp));
+	struct worker *w = WORKER_OF(s, resp);
 
-	if (status < 100 || status > 599) {
-		log_err("deferred answer for %s has status %d", w->req.path, status);
-		status = resp_error(s, 500, "internal error");
-	}
-	s->status = status;
-	write_resp(w);
+	answer(w, status);
 	/*
 	 * Closing both output streams sends the end of the answer (the
 	 * END_REQUEST record follows the last one); FCGX_Finish_r() on the
