@@ -48,21 +48,21 @@ enum wstmt {
 	"browser_version, os, os_version, screen_width, engagement_ms, " \
 	"scroll_depth, interactive, props, revenue_amount, revenue_currency, batch_id"
 #define EVENT_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-#define SESSION_COLS "id, site_id, visitor_id, started_at, last_seen, entry_page, " \
-	"exit_page, pageviews, events, interactions, engagement_ms, max_scroll, " \
-	"source, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term, " \
-	"utm_content, country, device, browser, browser_version, os, os_version, screen"
-#define SESSION_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 /*
  * A visit the writer found stored (in its cache or by the lookup) only
  * needs what SESSION_UPDATE changes: its attributes are never updated.
  * Should its row be gone meanwhile, the row it makes has the attributes'
  * defaults, as the full statement would have made them (s->first is
- * NULL for such a visit).
+ * NULL for such a visit).  A new visit's row is these columns and then
+ * its attributes, so bind_session() is bind_touch() and the rest.
  */
 #define TOUCH_COLS "id, site_id, visitor_id, started_at, last_seen, exit_page, " \
 	"pageviews, events, interactions, engagement_ms, max_scroll"
 #define TOUCH_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+#define SESSION_COLS TOUCH_COLS ", entry_page, source, referrer_domain, " \
+	"utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, " \
+	"device, browser, browser_version, os, os_version, screen"
+#define SESSION_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 /* Assignments run left to right and see earlier ones: exit_page before last_seen. */
 #define SESSION_UPDATE " ON DUPLICATE KEY UPDATE " \
 	"exit_page = IF(VALUES(exit_page) <> '' AND VALUES(last_seen) >= last_seen, " \
@@ -480,13 +480,10 @@ insert_events(struct wctx *c, size_t nev)
 	return 0;
 }
 
+/* The part of a stored visit that SESSION_UPDATE changes (TOUCH_COLS). */
 static void
-bind_session(struct db_args *a, const struct sess *s)
+bind_touch(struct db_args *a, const struct sess *s)
 {
-	const struct event *f = s->first;
-	static const struct buf none = BUF_INIT;
-	size_t i;
-
 	db_arg_uint(a, s->id);
 	db_arg_uint(a, s->site_id);
 	db_arg_uint(a, s->visitor);
@@ -496,14 +493,25 @@ bind_session(struct db_args *a, const struct sess *s)
 	 */
 	db_arg_time_ms(a, s->started > 0 ? s->started : s->last_seen);
 	db_arg_time_ms(a, s->last_seen);
-	/* An existing session keeps its entry page and attributes (see SESSION_UPDATE). */
-	db_arg_strz(a, f && stitch_is_pageview(f) ? f->pathname.ptr : "");
 	db_arg_strz(a, s->exit_page ? s->exit_page : "");
 	db_arg_uint(a, s->pageviews);
 	db_arg_uint(a, s->events);
 	db_arg_uint(a, s->interactions);
 	db_arg_uint(a, s->engagement);
 	db_arg_uint(a, s->max_scroll);
+}
+
+/* A new visit: SESSION_COLS. */
+static void
+bind_session(struct db_args *a, const struct sess *s)
+{
+	const struct event *f = s->first;
+	static const struct buf none = BUF_INIT;
+	size_t i;
+
+	bind_touch(a, s);
+	/* An existing session keeps its entry page and attributes (see SESSION_UPDATE). */
+	db_arg_strz(a, f && stitch_is_pageview(f) ? f->pathname.ptr : "");
 	bind_buf(a, f ? &f->source : &none);
 	bind_buf(a, f ? &f->referrer_domain : &none);
 	for (i = 0; i < 5; i++)
@@ -515,23 +523,6 @@ bind_session(struct db_args *a, const struct sess *s)
 	db_arg_strz(a, f ? f->os : "");
 	db_arg_strz(a, f ? f->os_version : "");
 	db_arg_strz(a, f ? stitch_screen_class(f->screen_width) : "");
-}
-
-/* The part of a stored visit that SESSION_UPDATE changes (TOUCH_COLS). */
-static void
-bind_touch(struct db_args *a, const struct sess *s)
-{
-	db_arg_uint(a, s->id);
-	db_arg_uint(a, s->site_id);
-	db_arg_uint(a, s->visitor);
-	db_arg_time_ms(a, s->started > 0 ? s->started : s->last_seen);
-	db_arg_time_ms(a, s->last_seen);
-	db_arg_strz(a, s->exit_page ? s->exit_page : "");
-	db_arg_uint(a, s->pageviews);
-	db_arg_uint(a, s->events);
-	db_arg_uint(a, s->interactions);
-	db_arg_uint(a, s->engagement);
-	db_arg_uint(a, s->max_scroll);
 }
 
 static __thread struct wctx *sort_ctx;
